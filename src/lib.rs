@@ -1,0 +1,2 @@
+//! shopscore's domain core: money, verified income and the credit score. Pure Rust, no I/O;
+//! it builds for the server and for `wasm32-unknown-unknown` so the dashboard shares its types.
