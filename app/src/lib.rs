@@ -1,0 +1,68 @@
+//! The shopscore Leptos app: the shell, the router, pages, components and the server functions
+//! that cross the wire. Built twice: with `ssr` into the server and with `hydrate` into wasm.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::pages::{dashboard::DashboardPage, landing::LandingPage, not_found::NotFound};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="description" content="shopscore turns verified TikTok Shop sales and affiliate commissions into an income report and credit score lenders can rely on." />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, routed pages and footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shopscore.css" />
+        <Title formatter=|text: String| {
+            if text.is_empty() { "shopscore".to_string() } else { format!("{text} · shopscore") }
+        } />
+        <Router>
+            <SiteHeader />
+            <main id="main" class="main">
+                // Async rendering sends each page complete, so it reads the same without JavaScript.
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}
+
+/// The wasm entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,5 @@
+//! Routed pages.
+
+pub mod dashboard;
+pub mod landing;
+pub mod not_found;

@@ -1,0 +1,97 @@
+//! SQLite: the embedded default. The file and its directory are created on first run.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::Row;
+
+use super::{now_unix, AnySessionStore, Backend, Database, DbError, CONNECT_TIMEOUT};
+
+/// The SQLite implementation of [`Database`].
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    pool: SqlitePool,
+}
+
+impl SqliteDb {
+    /// Opens (creating if missing) the database at `url` (`sqlite://path` or `sqlite::memory:`).
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| DbError::Unreachable(format!("invalid SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let options = if in_memory { options } else { options.journal_mode(SqliteJournalMode::Wal) };
+        if !in_memory {
+            let path = options.get_filename();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    DbError::Unreachable(format!("cannot create the directory {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        // An in-memory database exists once per connection: keep exactly one.
+        let max = if in_memory { 1 } else { 8 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .min_connections(if in_memory { 1 } else { 0 })
+            .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+            .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(|e| DbError::Unreachable(e.to_string()))?;
+        Ok(SqliteDb { pool })
+    }
+
+    /// The pool, for code in this crate that needs SQLite specifically.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Database for SqliteDb {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        sqlx::migrate!("../migrations/sqlite")
+            .run(&self.pool)
+            .await
+            .map_err(|e| DbError::Migration(e.to_string()))?;
+        self.session_store().migrate().await.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn session_store(&self) -> AnySessionStore {
+        AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(self.pool.clone()))
+    }
+
+    async fn record_event(&self, kind: &str, wallet: Option<&str>, detail: &str) -> Result<(), DbError> {
+        sqlx::query("INSERT INTO audit_events (occurred_at, kind, wallet, detail) VALUES (?, ?, ?, ?)")
+            .bind(now_unix())
+            .bind(kind)
+            .bind(wallet)
+            .bind(detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn recent_events(&self, limit: i64) -> Result<Vec<(String, Option<String>, String)>, DbError> {
+        let rows = sqlx::query("SELECT kind, wallet, detail FROM audit_events ORDER BY id DESC LIMIT ?")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.get("kind"), r.get("wallet"), r.get("detail"))).collect())
+    }
+}

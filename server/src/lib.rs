@@ -1,0 +1,10 @@
+//! The shopscore server: configuration, database, HTTP application, telemetry and the
+//! command-line interface. Everything with I/O lives here.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod metrics;
+pub mod security;
+pub mod startup;
+pub mod telemetry;

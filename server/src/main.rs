@@ -1,0 +1,5 @@
+//! The `shopscore` binary.
+
+fn main() -> std::process::ExitCode {
+    server::cli::main()
+}

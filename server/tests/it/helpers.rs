@@ -1,0 +1,126 @@
+//! Test helpers: fresh databases and a running app on a random port.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use leptos::config::LeptosOptions;
+use server::config::Settings;
+use server::startup::{AppState, Application};
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the tests create their databases on (trust auth).
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh, empty database for one test. SQLite lives in a temporary directory; PostgreSQL gets
+/// a new database named `shopscore_test_<random>` (the test command drops old ones).
+pub struct FreshDb {
+    pub url: String,
+    pub name: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl FreshDb {
+    pub async fn new(kind: Db) -> FreshDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        match kind {
+            Db::Sqlite => {
+                let url = format!("sqlite://{}/shopscore.db", dir.path().display());
+                FreshDb { url, name: None, _dir: dir }
+            }
+            Db::Postgres => {
+                use sqlx::Connection;
+                let name = format!("shopscore_test_{}", hex::encode(rand::random::<[u8; 6]>()));
+                let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
+                    .await
+                    .expect("the PostgreSQL server at 127.0.0.1:5432 is reachable (set TEST_POSTGRES_URL otherwise)");
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+                let base = postgres_admin_url();
+                let url = match base.rfind('/') {
+                    Some(i) => format!("{}/{name}", &base[..i]),
+                    None => panic!("TEST_POSTGRES_URL has no database part"),
+                };
+                FreshDb { url, name: Some(name), _dir: dir }
+            }
+        }
+    }
+}
+
+/// A running app and a client with a cookie jar.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub db: FreshDb,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request reaches the app")
+    }
+}
+
+/// Settings for a test: sandbox mode with the given database, plus `extra` variables.
+pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    vars.insert("DATABASE_URL".into(), database_url.into());
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    Settings::from_lookup(move |name| vars.get(name).cloned()).expect("valid test settings")
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder().output_name("shopscore").site_root("target/site").build()
+}
+
+/// Starts the app on a random port against a fresh database of `kind`.
+pub async fn spawn_app(kind: Db) -> TestApp {
+    let db = FreshDb::new(kind).await;
+    let settings = test_settings(&db.url, &[]);
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("address");
+    let app = Application::build(settings, leptos_options(), addr).await.expect("the app starts");
+    let port = app.port();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    TestApp { address: format!("http://127.0.0.1:{port}"), client, state, db }
+}
+
+/// Declares each named `async fn(Db)` test twice: once on SQLite, once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Db::Sqlite).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Db::Postgres).await
+                }
+            )+
+        }
+    };
+}

@@ -1,0 +1,8 @@
+//! shopscore's server integration tests: one binary, a `spawn_app()` helper, a fresh database
+//! per test, every database test run on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod health;
+mod pages;
+mod startup;
