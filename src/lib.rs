@@ -1,2 +1,11 @@
 //! shopscore's domain core: money, verified income and the credit score. Pure Rust, no I/O;
 //! it builds for the server and for `wasm32-unknown-unknown` so the dashboard shares its types.
+
+pub mod income;
+pub mod money;
+pub mod records;
+pub mod region;
+pub mod wallet;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,4 @@
+//! Cross-module tests: the seed's worked examples (golden) and the score's properties.
+
+mod fixtures;
+mod golden;
