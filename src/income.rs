@@ -304,7 +304,8 @@ pub struct IncomeReport {
     pub average_order_value: Money,
     /// Refunds ÷ GMV; `None` when GMV is zero.
     pub return_rate: Option<f64>,
-    /// Paid orders per whole week, oldest first.
+    /// Orders per whole week, oldest first: paid shop orders plus attributed (not reversed)
+    /// affiliate orders.
     pub weekly_order_counts: Vec<u64>,
     /// Distinct shops the creator promoted.
     pub distinct_affiliate_shops: u64,
@@ -692,6 +693,9 @@ impl IncomeAccumulator {
                     sums.affiliate_reversed += estimated;
                 }
                 status => {
+                    if let Some(week) = self.window.week_of(line.create_time) {
+                        self.weekly[week] += 1;
+                    }
                     sums.affiliate_sales += i128::from(line.sales.minor);
                     match (status, line.actual_commission) {
                         (AffiliateStatus::Settled, Some(actual)) => {

@@ -79,3 +79,76 @@ fn the_same_order_stored_twice_leaves_income_unchanged() {
     assert_eq!(twice, once);
     assert_eq!(twice.usd.net_revenue, usd(1_425_000));
 }
+
+mod score {
+    use super::*;
+    use crate::income::compute_income;
+    use crate::score::{compute_score, Confidence, FactorKind, Grade, MODEL_VERSION};
+
+    #[test]
+    fn an_active_shop_with_no_orders_scores_above_zero_from_existence_alone() {
+        let income = compute_income(window(), &[shop("shop")], Vec::new());
+        let score = compute_score(&income);
+        assert!(score.score > 0.0, "{}", score.score);
+        assert_eq!(score.grade, Grade::D);
+        assert_eq!(score.confidence, Confidence::Low);
+        let revenue = &score.factors[0];
+        assert_eq!(revenue.kind, FactorKind::Revenue);
+        assert_eq!(revenue.score, 10.0);
+        assert!(score
+            .holding_down
+            .iter()
+            .any(|r| r.code == "REVENUE_BELOW_TOP_TIER"));
+    }
+
+    #[test]
+    fn the_seller_example_scores_with_reasons_and_a_digest() {
+        let income = compute_income(window(), &[shop("shop")], seller_records());
+        let score = compute_score(&income);
+        assert_eq!(score.model_version, MODEL_VERSION);
+        assert_eq!(score.inputs_digest.len(), 64);
+        assert!((0.0..=100.0).contains(&score.score));
+        // $4,750/month sits in the mid tier: 35 + 30 × 3,750/4,000 = 63.125.
+        assert!((score.factors[0].score - 63.125).abs() < 1e-9);
+        assert_eq!(score.holding_down[0].code, "REVENUE_BELOW_TOP_TIER");
+        assert!(!score.helping.is_empty());
+        // No statements were supplied, so payouts are unverified.
+        assert_eq!(score.confidence, Confidence::Medium);
+        assert!(score
+            .confidence_reasons
+            .iter()
+            .any(|r| r.code == "CONFIDENCE_PAYOUTS_NOT_VERIFIED"));
+        assert!(score.reproduces(&income));
+    }
+
+    #[test]
+    fn the_hybrid_borrower_outscores_either_side_alone() {
+        let hybrid = compute_income(
+            window(),
+            &[shop("shop"), creator("creator")],
+            hybrid_records(),
+        );
+        let shop_only: Vec<_> = hybrid_records()
+            .into_iter()
+            .filter(|r| r.source() == "shop")
+            .collect();
+        let alone = compute_income(window(), &[shop("shop")], shop_only);
+        assert!(compute_score(&hybrid).factors[0].score > compute_score(&alone).factors[0].score);
+    }
+
+    #[test]
+    fn a_score_survives_a_json_round_trip_and_still_reproduces() {
+        let income = compute_income(window(), &[shop("shop")], seller_records());
+        let score = compute_score(&income);
+        let stored_income: crate::income::IncomeReport =
+            serde_json::from_str(&serde_json::to_string(&income).unwrap()).unwrap();
+        let stored_score: crate::score::ScoreReport =
+            serde_json::from_str(&serde_json::to_string(&score).unwrap()).unwrap();
+        assert_eq!(stored_income, income);
+        assert_eq!(stored_score, score);
+        assert!(stored_score.reproduces(&stored_income));
+        let json = serde_json::to_string(&score).unwrap();
+        assert!(json.contains("\"inputsDigest\""));
+        assert!(json.contains("\"holdingDown\""));
+    }
+}
