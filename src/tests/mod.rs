@@ -2,3 +2,4 @@
 
 mod fixtures;
 mod golden;
+mod properties;
