@@ -56,7 +56,7 @@ fn records(orders: u64) -> impl Iterator<Item = Record> {
                 quantity: 1 + (r >> 40) as u32 % 3,
             }],
         }));
-        if i % 20 == 0 {
+        if i.is_multiple_of(20) {
             out.push(Record::Return(Return {
                 source: "shop".to_string(),
                 id: format!("r{i}"),
@@ -66,12 +66,12 @@ fn records(orders: u64) -> impl Iterator<Item = Record> {
                 refund: Money::new(minor / 2, Currency::USD),
             }));
         }
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             out.push(Record::AffiliateOrder(AffiliateOrder {
                 source: "creator".to_string(),
                 id: format!("a{i}"),
                 create_time: created,
-                status: if r % 3 == 0 {
+                status: if r.is_multiple_of(3) {
                     AffiliateStatus::ToSettle
                 } else {
                     AffiliateStatus::Settled
@@ -84,7 +84,7 @@ fn records(orders: u64) -> impl Iterator<Item = Record> {
                 actual_commission: Some(Money::new(minor * 15 / 100, Currency::USD)),
             }));
         }
-        if i % 100 == 0 {
+        if i.is_multiple_of(100) {
             out.push(Record::Statement(Statement {
                 source: "shop".to_string(),
                 id: format!("s{i}"),
