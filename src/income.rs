@@ -544,7 +544,7 @@ impl IncomeAccumulator {
             Record::Statement(statement) => self.add_statement(record, statement),
             Record::Payment(payment) => self.add_payment(record, payment),
             Record::AffiliateOrder(line) => self.add_affiliate(record, line),
-            Record::Product(product) => self.add_product(record, product),
+            Record::Product(product) => self.add_product(product),
             Record::Unparseable(bad) => self.warn(WarningCode::Unparseable, || {
                 format!("{}/{}: {}", bad.source, bad.id, bad.reason)
             }),
@@ -728,13 +728,12 @@ impl IncomeAccumulator {
         }
     }
 
-    fn add_product(&mut self, record: &Record, product: &Product) {
+    fn add_product(&mut self, product: &Product) {
         let label = || format!("{}/{}", product.source, product.id);
         let Some(i) = self.source_index(&product.source) else {
             self.warn(WarningCode::UnknownSource, label);
             return;
         };
-        let _ = record;
         match self.window.position(product.create_time) {
             Position::Future => self.warn(WarningCode::FutureTimestamp, label),
             Position::Before => self.sums[i].counts.products += 1,
