@@ -32,7 +32,10 @@ enum Command {
 /// Parses the command line and runs the command; prints a start-up failure as one line.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -60,7 +63,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             let db = crate::db::connect(&settings.database_url)
                 .await
                 .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
-            db.migrate().await.map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
+            db.migrate()
+                .await
+                .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
             println!("migrations applied to {}", settings.database_url.redacted());
             Ok(())
         }
@@ -68,14 +73,17 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn serve(settings: Settings, addr: Option<SocketAddr>) -> Result<(), String> {
-    let conf = leptos::config::get_configuration(None).map_err(|e| format!("LEPTOS_* configuration: {e}"))?;
+    let conf = leptos::config::get_configuration(None)
+        .map_err(|e| format!("LEPTOS_* configuration: {e}"))?;
     let mut options = conf.leptos_options;
     if options.output_name.is_empty() {
         options.output_name = "shopscore".into();
     }
     let addr = addr.unwrap_or(options.site_addr);
     let sandbox = settings.sandbox_mode();
-    let app = Application::build(settings, options, addr).await.map_err(|e| e.to_string())?;
+    let app = Application::build(settings, options, addr)
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!(
         addr = %addr,
         sandbox,

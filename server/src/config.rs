@@ -23,7 +23,10 @@ pub mod tiktok_hosts {
 pub enum ConfigError {
     /// A required variable is missing.
     #[error("{var} is required when APP_ENV=production ({why})")]
-    Missing { var: &'static str, why: &'static str },
+    Missing {
+        var: &'static str,
+        why: &'static str,
+    },
     /// A variable is present but unreadable.
     #[error("{var}: {message}")]
     Invalid { var: &'static str, message: String },
@@ -31,7 +34,10 @@ pub enum ConfigError {
 
 impl ConfigError {
     fn invalid(var: &'static str, message: impl Into<String>) -> Self {
-        ConfigError::Invalid { var, message: message.into() }
+        ConfigError::Invalid {
+            var,
+            message: message.into(),
+        }
     }
 }
 
@@ -72,11 +78,12 @@ pub struct EncryptionKey([u8; 32]);
 impl EncryptionKey {
     /// Parses 64 hex digits.
     pub fn from_hex(var: &'static str, hex_text: &str) -> Result<Self, ConfigError> {
-        let bytes = hex::decode(hex_text.trim())
-            .map_err(|_| ConfigError::invalid(var, "expected 64 hexadecimal digits (a 32-byte key)"))?;
-        let key: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| ConfigError::invalid(var, "expected 64 hexadecimal digits (a 32-byte key)"))?;
+        let bytes = hex::decode(hex_text.trim()).map_err(|_| {
+            ConfigError::invalid(var, "expected 64 hexadecimal digits (a 32-byte key)")
+        })?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| {
+            ConfigError::invalid(var, "expected 64 hexadecimal digits (a 32-byte key)")
+        })?;
         Ok(EncryptionKey(key))
     }
     /// A fresh random key.
@@ -118,10 +125,14 @@ impl DatabaseUrl {
         if text.starts_with("sqlite:") {
             Ok(DatabaseUrl::Sqlite(text.to_string()))
         } else if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            let parsed = Url::parse(text)
-                .map_err(|e| ConfigError::invalid("DATABASE_URL", format!("not a valid PostgreSQL URL ({e})")))?;
+            let parsed = Url::parse(text).map_err(|e| {
+                ConfigError::invalid("DATABASE_URL", format!("not a valid PostgreSQL URL ({e})"))
+            })?;
             if parsed.host_str().unwrap_or("").is_empty() {
-                return Err(ConfigError::invalid("DATABASE_URL", "the PostgreSQL URL names no host"));
+                return Err(ConfigError::invalid(
+                    "DATABASE_URL",
+                    "the PostgreSQL URL names no host",
+                ));
             }
             Ok(DatabaseUrl::Postgres(text.to_string()))
         } else {
@@ -206,20 +217,31 @@ impl Settings {
     /// Reads the settings through `lookup` (the process environment in production, a map in
     /// tests). Empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
 
         let app_env = match get("APP_ENV").as_deref() {
             None | Some("development") | Some("dev") => AppEnv::Development,
             Some("production") | Some("prod") => AppEnv::Production,
             Some(other) => {
-                return Err(ConfigError::invalid("APP_ENV", format!("expected development or production, got {other:?}")))
+                return Err(ConfigError::invalid(
+                    "APP_ENV",
+                    format!("expected development or production, got {other:?}"),
+                ))
             }
         };
         let production = app_env == AppEnv::Production;
 
-        let app_url = parse_url("APP_URL", &get("APP_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into()))?;
-        let database_url =
-            DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/shopscore.db".into()))?;
+        let app_url = parse_url(
+            "APP_URL",
+            &get("APP_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+        )?;
+        let database_url = DatabaseUrl::parse(
+            &get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/shopscore.db".into()),
+        )?;
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
 
         let key = get("TIKTOK_SHOP_APP_KEY");
@@ -227,9 +249,11 @@ impl Settings {
         let service_id = get("TIKTOK_SHOP_SERVICE_ID");
         let tiktok = match (key, secret, service_id) {
             (None, None, None) => None,
-            (Some(app_key), Some(app_secret), Some(service_id)) => {
-                Some(TikTokCredentials { app_key, app_secret: Secret::new(app_secret), service_id })
-            }
+            (Some(app_key), Some(app_secret), Some(service_id)) => Some(TikTokCredentials {
+                app_key,
+                app_secret: Secret::new(app_secret),
+                service_id,
+            }),
             (key, secret, _) => {
                 let var = if key.is_none() {
                     "TIKTOK_SHOP_APP_KEY"
@@ -259,7 +283,11 @@ impl Settings {
             api_base: optional_url("TIKTOK_SHOP_API_BASE")?,
         };
 
-        let key_var = |var: &'static str| get(var).map(|v| EncryptionKey::from_hex(var, &v)).transpose();
+        let key_var = |var: &'static str| {
+            get(var)
+                .map(|v| EncryptionKey::from_hex(var, &v))
+                .transpose()
+        };
         let token_key = key_var("TOKEN_ENCRYPTION_KEY")?;
         let refresh_token_key = key_var("REFRESH_TOKEN_ENCRYPTION_KEY")?;
         if production {
@@ -283,7 +311,16 @@ impl Settings {
             }
         }
 
-        Ok(Settings { app_env, app_url, database_url, data_dir, tiktok, tiktok_hosts, token_key, refresh_token_key })
+        Ok(Settings {
+            app_env,
+            app_url,
+            database_url,
+            data_dir,
+            tiktok,
+            tiktok_hosts,
+            token_key,
+            refresh_token_key,
+        })
     }
 
     /// Reads the settings from the process environment (after `.env` in development).
@@ -293,9 +330,13 @@ impl Settings {
 }
 
 fn parse_url(var: &'static str, text: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(text).map_err(|e| ConfigError::invalid(var, format!("not a valid URL ({e})")))?;
+    let url = Url::parse(text)
+        .map_err(|e| ConfigError::invalid(var, format!("not a valid URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(ConfigError::invalid(var, "expected an http:// or https:// URL"));
+        return Err(ConfigError::invalid(
+            var,
+            "expected an http:// or https:// URL",
+        ));
     }
     Ok(url)
 }
@@ -306,7 +347,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(move |name| map.get(name).cloned())
     }
 
@@ -318,14 +362,21 @@ mod tests {
         let s = settings(&[]).expect("defaults are valid");
         assert!(s.sandbox_mode());
         assert_eq!(s.app_env, AppEnv::Development);
-        assert_eq!(s.database_url, DatabaseUrl::Sqlite("sqlite://data/shopscore.db".into()));
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Sqlite("sqlite://data/shopscore.db".into())
+        );
         assert_eq!(s.app_url.as_str(), "http://127.0.0.1:3000/");
     }
 
     #[test]
     fn production_names_the_missing_app_credentials() {
         let err = settings(&[("APP_ENV", "production")]).unwrap_err();
-        assert!(err.to_string().starts_with("TIKTOK_SHOP_APP_KEY is required"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("TIKTOK_SHOP_APP_KEY is required"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -338,7 +389,11 @@ mod tests {
             ("REFRESH_TOKEN_ENCRYPTION_KEY", KEY_B),
         ])
         .unwrap_err();
-        assert!(err.to_string().starts_with("TOKEN_ENCRYPTION_KEY is required"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("TOKEN_ENCRYPTION_KEY is required"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -360,7 +415,10 @@ mod tests {
     #[test]
     fn a_partial_set_of_app_credentials_is_rejected() {
         let err = settings(&[("TIKTOK_SHOP_APP_KEY", "k")]).unwrap_err();
-        assert!(err.to_string().starts_with("TIKTOK_SHOP_APP_SECRET"), "{err}");
+        assert!(
+            err.to_string().starts_with("TIKTOK_SHOP_APP_SECRET"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -374,7 +432,10 @@ mod tests {
     #[test]
     fn a_short_key_is_rejected_with_its_name() {
         let err = settings(&[("TOKEN_ENCRYPTION_KEY", "abcd")]).unwrap_err();
-        assert!(err.to_string().starts_with("TOKEN_ENCRYPTION_KEY:"), "{err}");
+        assert!(
+            err.to_string().starts_with("TOKEN_ENCRYPTION_KEY:"),
+            "{err}"
+        );
     }
 
     #[test]

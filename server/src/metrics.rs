@@ -8,7 +8,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Histogram bucket upper bounds in seconds.
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -32,8 +34,13 @@ pub struct Metrics {
 impl Metrics {
     /// Records one finished request.
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let Ok(mut inner) = self.inner.lock() else { return };
-        *inner.requests.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        *inner
+            .requests
+            .entry((method.to_string(), route.to_string(), status))
+            .or_default() += 1;
         let h = inner.latency.entry(route.to_string()).or_default();
         let secs = elapsed.as_secs_f64();
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -48,7 +55,9 @@ impl Metrics {
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let Ok(inner) = self.inner.lock() else { return out };
+        let Ok(inner) = self.inner.lock() else {
+            return out;
+        };
         out.push_str("# HELP http_requests_total HTTP requests by method, route and status.\n");
         out.push_str("# TYPE http_requests_total counter\n");
         for ((method, route, status), n) in &inner.requests {
@@ -64,18 +73,36 @@ impl Metrics {
         for (route, h) in &inner.latency {
             let route = escape(route);
             for (bound, n) in BUCKETS.iter().zip(h.counts.iter()) {
-                let _ = writeln!(out, "http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
+                let _ = writeln!(
+                    out,
+                    "http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
+                );
             }
-            let _ = writeln!(out, "http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.count);
-            let _ = writeln!(out, "http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-            let _ = writeln!(out, "http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
         }
         out
     }
 }
 
 fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -89,8 +116,12 @@ mod tests {
         m.observe("GET", "/", 200, Duration::from_millis(300));
         m.observe("GET", "unmatched", 404, Duration::from_millis(1));
         let text = m.render();
-        assert!(text.contains("http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"), "{text}");
-        assert!(text.contains("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"));
+        assert!(
+            text.contains("http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"),
+            "{text}"
+        );
+        assert!(text
+            .contains("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"));
         assert!(text.contains("http_request_duration_seconds_bucket{route=\"/\",le=\"0.005\"} 1"));
         assert!(text.contains("http_request_duration_seconds_bucket{route=\"/\",le=\"0.5\"} 2"));
         assert!(text.contains("http_request_duration_seconds_count{route=\"/\"} 2"));

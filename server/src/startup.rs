@@ -57,7 +57,10 @@ pub enum StartupError {
     Database { url: String, source: db::DbError },
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// A bound, ready-to-serve application (bind to port 0 in tests and read [`Application::port`]).
@@ -76,10 +79,16 @@ impl Application {
     ) -> Result<Application, StartupError> {
         let db = db::connect(&settings.database_url)
             .await
-            .map_err(|source| StartupError::Database { url: settings.database_url.redacted(), source })?;
+            .map_err(|source| StartupError::Database {
+                url: settings.database_url.redacted(),
+                source,
+            })?;
         db.migrate()
             .await
-            .map_err(|source| StartupError::Database { url: settings.database_url.redacted(), source })?;
+            .map_err(|source| StartupError::Database {
+                url: settings.database_url.redacted(),
+                source,
+            })?;
         let state = AppState {
             leptos_options,
             settings: Arc::new(settings),
@@ -87,8 +96,14 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
         };
         let router = router(state.clone());
-        let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
-        Ok(Application { listener, router, state })
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     /// The bound port.
@@ -102,7 +117,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let store = self.state.db.session_store();
         let cleanup = tokio::spawn(store.continuously_delete_expired(Duration::from_secs(3600)));
         let result = axum::serve(self.listener, self.router.into_make_service())
@@ -143,7 +161,9 @@ pub async fn shutdown_signal() {
 
 /// The full router: operations endpoints, Leptos pages and server functions, static files.
 pub fn router(state: AppState) -> Router {
-    let site_info = SiteInfo { sandbox: state.settings.sandbox_mode() };
+    let site_info = SiteInfo {
+        sandbox: state.settings.sandbox_mode(),
+    };
     let context = move || {
         provide_context(site_info.clone());
         if let Some(parts) = use_context::<http::request::Parts>() {
@@ -172,10 +192,16 @@ pub fn router(state: AppState) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(sessions)
         .layer(middleware::from_fn(security::headers))
-        .layer(middleware::from_fn_with_state(state.metrics.clone(), telemetry::observe))
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            telemetry::observe,
+        ))
         .with_state(state)
 }
 
@@ -198,5 +224,8 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    (
+        [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
 }

@@ -19,7 +19,11 @@ pub fn init(json: bool) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
     let builder = fmt().with_env_filter(filter).with_target(true);
-    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.compact().try_init() };
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.compact().try_init()
+    };
 }
 
 /// The id of the request being handled, also sent back as `x-request-id`.
@@ -35,13 +39,21 @@ fn new_request_id() -> String {
 
 /// Middleware: assigns a request id (or keeps a sane incoming one), opens a span for the
 /// request, logs the outcome and records metrics.
-pub async fn observe(State(metrics): State<Arc<Metrics>>, mut req: Request, next: Next) -> Response {
+pub async fn observe(
+    State(metrics): State<Arc<Metrics>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = req
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
         .map(str::to_string)
         .unwrap_or_else(new_request_id);
     let route = req
@@ -59,9 +71,17 @@ pub async fn observe(State(metrics): State<Arc<Metrics>>, mut req: Request, next
     metrics.observe(&method, &route, status, elapsed);
     span.in_scope(|| {
         if status >= 500 {
-            tracing::warn!(http.status = status, duration_ms = elapsed.as_millis() as u64, "request failed");
+            tracing::warn!(
+                http.status = status,
+                duration_ms = elapsed.as_millis() as u64,
+                "request failed"
+            );
         } else {
-            tracing::info!(http.status = status, duration_ms = elapsed.as_millis() as u64, "request finished");
+            tracing::info!(
+                http.status = status,
+                duration_ms = elapsed.as_millis() as u64,
+                "request finished"
+            );
         }
     });
     if let Ok(value) = HeaderValue::from_str(&id) {

@@ -14,10 +14,17 @@ fn parse_cents(input: &str) -> Option<i64> {
         Some((w, f)) => (w, f),
         None => (cleaned.as_str(), ""),
     };
-    if frac.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if frac.len() > 2
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let frac_cents: i64 = format!("{frac:0<2}").parse().ok()?;
     whole.checked_mul(100)?.checked_add(frac_cents)
 }
@@ -34,7 +41,11 @@ pub fn format_usd(cents: i64) -> String {
         }
         grouped.push(ch);
     }
-    format!("{}${grouped}.{:02}", if negative { "−" } else { "" }, cents % 100)
+    format!(
+        "{}${grouped}.{:02}",
+        if negative { "−" } else { "" },
+        cents % 100
+    )
 }
 
 /// Monthly verified income in cents from 90-day sales, refunds and settled commission, rounding
@@ -42,7 +53,11 @@ pub fn format_usd(cents: i64) -> String {
 fn monthly_cents(sales: i64, refunds: i64, commission: i64) -> i64 {
     let total = sales - refunds + commission;
     let (q, r) = (total / 3, total % 3);
-    if r * 2 >= 3 { q + 1 } else { q }
+    if r * 2 >= 3 {
+        q + 1
+    } else {
+        q
+    }
 }
 
 /// The estimator form.
@@ -55,12 +70,14 @@ pub fn IncomeEstimator() -> impl IntoView {
     // Effects run only in the browser: once this is true the wasm bundle is live.
     Effect::new(move |_| set_hydrated.set(true));
 
-    let result = move || {
-        match (parse_cents(&sales.get()), parse_cents(&refunds.get()), parse_cents(&commission.get())) {
-            (Some(s), Some(r), Some(c)) if r <= s => Ok(monthly_cents(s, r, c)),
-            (Some(_), Some(_), Some(_)) => Err("Refunds cannot exceed sales."),
-            _ => Err("Enter amounts like 15000 or 1,250.50."),
-        }
+    let result = move || match (
+        parse_cents(&sales.get()),
+        parse_cents(&refunds.get()),
+        parse_cents(&commission.get()),
+    ) {
+        (Some(s), Some(r), Some(c)) if r <= s => Ok(monthly_cents(s, r, c)),
+        (Some(_), Some(_), Some(_)) => Err("Refunds cannot exceed sales."),
+        _ => Err("Enter amounts like 15000 or 1,250.50."),
     };
 
     view! {
@@ -113,7 +130,10 @@ mod tests {
 
     #[test]
     fn hybrid_worked_example_is_4333_33_a_month() {
-        assert_eq!(format_usd(monthly_cents(1_000_000, 0, 300_000)), "$4,333.33");
+        assert_eq!(
+            format_usd(monthly_cents(1_000_000, 0, 300_000)),
+            "$4,333.33"
+        );
     }
 
     #[test]

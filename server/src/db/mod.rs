@@ -53,9 +53,17 @@ pub trait Database: Send + Sync + 'static {
     /// The tower-sessions store backed by this database.
     fn session_store(&self) -> AnySessionStore;
     /// Records an audit event (who did what, never a secret).
-    async fn record_event(&self, kind: &str, wallet: Option<&str>, detail: &str) -> Result<(), DbError>;
+    async fn record_event(
+        &self,
+        kind: &str,
+        wallet: Option<&str>,
+        detail: &str,
+    ) -> Result<(), DbError>;
     /// The most recent audit events, newest first, as `(kind, wallet, detail)`.
-    async fn recent_events(&self, limit: i64) -> Result<Vec<(String, Option<String>, String)>, DbError>;
+    async fn recent_events(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, Option<String>, String)>, DbError>;
 }
 
 /// Connects to the database named by the URL and returns it behind the trait.

@@ -44,7 +44,10 @@ impl Database for PostgresDb {
             .run(&self.pool)
             .await
             .map_err(|e| DbError::Migration(e.to_string()))?;
-        self.session_store().migrate().await.map_err(|e| DbError::Migration(e.to_string()))
+        self.session_store()
+            .migrate()
+            .await
+            .map_err(|e| DbError::Migration(e.to_string()))
     }
 
     async fn ping(&self) -> Result<(), DbError> {
@@ -53,25 +56,41 @@ impl Database for PostgresDb {
     }
 
     fn session_store(&self) -> AnySessionStore {
-        AnySessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(self.pool.clone()))
+        AnySessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(
+            self.pool.clone(),
+        ))
     }
 
-    async fn record_event(&self, kind: &str, wallet: Option<&str>, detail: &str) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO audit_events (occurred_at, kind, wallet, detail) VALUES ($1, $2, $3, $4)")
-            .bind(now_unix())
-            .bind(kind)
-            .bind(wallet)
-            .bind(detail)
-            .execute(&self.pool)
-            .await?;
+    async fn record_event(
+        &self,
+        kind: &str,
+        wallet: Option<&str>,
+        detail: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO audit_events (occurred_at, kind, wallet, detail) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(now_unix())
+        .bind(kind)
+        .bind(wallet)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    async fn recent_events(&self, limit: i64) -> Result<Vec<(String, Option<String>, String)>, DbError> {
-        let rows = sqlx::query("SELECT kind, wallet, detail FROM audit_events ORDER BY id DESC LIMIT $1")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(|r| (r.get("kind"), r.get("wallet"), r.get("detail"))).collect())
+    async fn recent_events(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, Option<String>, String)>, DbError> {
+        let rows =
+            sqlx::query("SELECT kind, wallet, detail FROM audit_events ORDER BY id DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.get("kind"), r.get("wallet"), r.get("detail")))
+            .collect())
     }
 }

@@ -24,12 +24,19 @@ impl SqliteDb {
             .create_if_missing(true)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let options = if in_memory { options } else { options.journal_mode(SqliteJournalMode::Wal) };
+        let options = if in_memory {
+            options
+        } else {
+            options.journal_mode(SqliteJournalMode::Wal)
+        };
         if !in_memory {
             let path = options.get_filename();
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
-                    DbError::Unreachable(format!("cannot create the directory {}: {e}", dir.display()))
+                    DbError::Unreachable(format!(
+                        "cannot create the directory {}: {e}",
+                        dir.display()
+                    ))
                 })?;
             }
         }
@@ -38,8 +45,16 @@ impl SqliteDb {
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
             .min_connections(if in_memory { 1 } else { 0 })
-            .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
-            .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+            .idle_timeout(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(1800))
+            })
             .acquire_timeout(CONNECT_TIMEOUT)
             .connect_with(options)
             .await
@@ -64,7 +79,10 @@ impl Database for SqliteDb {
             .run(&self.pool)
             .await
             .map_err(|e| DbError::Migration(e.to_string()))?;
-        self.session_store().migrate().await.map_err(|e| DbError::Migration(e.to_string()))
+        self.session_store()
+            .migrate()
+            .await
+            .map_err(|e| DbError::Migration(e.to_string()))
     }
 
     async fn ping(&self) -> Result<(), DbError> {
@@ -73,25 +91,41 @@ impl Database for SqliteDb {
     }
 
     fn session_store(&self) -> AnySessionStore {
-        AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(self.pool.clone()))
+        AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
+            self.pool.clone(),
+        ))
     }
 
-    async fn record_event(&self, kind: &str, wallet: Option<&str>, detail: &str) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO audit_events (occurred_at, kind, wallet, detail) VALUES (?, ?, ?, ?)")
-            .bind(now_unix())
-            .bind(kind)
-            .bind(wallet)
-            .bind(detail)
-            .execute(&self.pool)
-            .await?;
+    async fn record_event(
+        &self,
+        kind: &str,
+        wallet: Option<&str>,
+        detail: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO audit_events (occurred_at, kind, wallet, detail) VALUES (?, ?, ?, ?)",
+        )
+        .bind(now_unix())
+        .bind(kind)
+        .bind(wallet)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    async fn recent_events(&self, limit: i64) -> Result<Vec<(String, Option<String>, String)>, DbError> {
-        let rows = sqlx::query("SELECT kind, wallet, detail FROM audit_events ORDER BY id DESC LIMIT ?")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(|r| (r.get("kind"), r.get("wallet"), r.get("detail"))).collect())
+    async fn recent_events(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, Option<String>, String)>, DbError> {
+        let rows =
+            sqlx::query("SELECT kind, wallet, detail FROM audit_events ORDER BY id DESC LIMIT ?")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.get("kind"), r.get("wallet"), r.get("detail")))
+            .collect())
     }
 }

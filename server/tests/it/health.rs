@@ -27,23 +27,49 @@ async fn metrics_count_requests_by_route_and_status(db: Db) {
         "{text}"
     );
     assert!(text.contains("status=\"404\""), "{text}");
-    assert!(text.contains("http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 2"), "{text}");
+    assert!(
+        text.contains("http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 2"),
+        "{text}"
+    );
 }
 
 async fn every_response_carries_a_request_id(db: Db) {
     let app = spawn_app(db).await;
     let res = app.get("/healthz").await;
-    let id = res.headers().get("x-request-id").expect("x-request-id").to_str().unwrap().to_string();
+    let id = res
+        .headers()
+        .get("x-request-id")
+        .expect("x-request-id")
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_eq!(id.len(), 16);
-    let res = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["x-request-id"], "abc-123");
 }
 
 async fn migrations_create_the_audit_trail(db: Db) {
     let app = spawn_app(db).await;
-    app.state.db.record_event("test", Some("0xabc"), "hello").await.expect("insert");
+    app.state
+        .db
+        .record_event("test", Some("0xabc"), "hello")
+        .await
+        .expect("insert");
     let events = app.state.db.recent_events(5).await.expect("select");
-    assert_eq!(events, vec![("test".to_string(), Some("0xabc".to_string()), "hello".to_string())]);
+    assert_eq!(
+        events,
+        vec![(
+            "test".to_string(),
+            Some("0xabc".to_string()),
+            "hello".to_string()
+        )]
+    );
 }
 
 on_both_databases!(
@@ -62,8 +88,13 @@ async fn readyz_follows_postgres_going_away_and_coming_back() {
     let name = app.db.name.clone().expect("a PostgreSQL database");
     assert_eq!(app.get("/readyz").await.status(), 200);
 
-    let mut admin = sqlx::PgConnection::connect(&crate::helpers::postgres_admin_url()).await.unwrap();
-    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).execute(&mut admin).await.unwrap();
+    let mut admin = sqlx::PgConnection::connect(&crate::helpers::postgres_admin_url())
+        .await
+        .unwrap();
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
         .bind(&name)
         .execute(&mut admin)
@@ -71,6 +102,9 @@ async fn readyz_follows_postgres_going_away_and_coming_back() {
         .unwrap();
     assert_eq!(app.get("/readyz").await.status(), 503);
 
-    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     assert_eq!(app.get("/readyz").await.status(), 200);
 }

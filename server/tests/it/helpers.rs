@@ -16,7 +16,8 @@ pub enum Db {
 
 /// The PostgreSQL server the tests create their databases on (trust auth).
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A fresh, empty database for one test. SQLite lives in a temporary directory; PostgreSQL gets
@@ -33,7 +34,11 @@ impl FreshDb {
         match kind {
             Db::Sqlite => {
                 let url = format!("sqlite://{}/shopscore.db", dir.path().display());
-                FreshDb { url, name: None, _dir: dir }
+                FreshDb {
+                    url,
+                    name: None,
+                    _dir: dir,
+                }
             }
             Db::Postgres => {
                 use sqlx::Connection;
@@ -41,13 +46,20 @@ impl FreshDb {
                 let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
                     .await
                     .expect("the PostgreSQL server at 127.0.0.1:5432 is reachable (set TEST_POSTGRES_URL otherwise)");
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create database");
                 let base = postgres_admin_url();
                 let url = match base.rfind('/') {
                     Some(i) => format!("{}/{name}", &base[..i]),
                     None => panic!("TEST_POSTGRES_URL has no database part"),
                 };
-                FreshDb { url, name: Some(name), _dir: dir }
+                FreshDb {
+                    url,
+                    name: Some(name),
+                    _dir: dir,
+                }
             }
         }
     }
@@ -67,7 +79,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request reaches the app")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request reaches the app")
     }
 }
 
@@ -82,7 +98,10 @@ pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
 }
 
 pub fn leptos_options() -> LeptosOptions {
-    LeptosOptions::builder().output_name("shopscore").site_root("target/site").build()
+    LeptosOptions::builder()
+        .output_name("shopscore")
+        .site_root("target/site")
+        .build()
 }
 
 /// Starts the app on a random port against a fresh database of `kind`.
@@ -90,7 +109,9 @@ pub async fn spawn_app(kind: Db) -> TestApp {
     let db = FreshDb::new(kind).await;
     let settings = test_settings(&db.url, &[]);
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("address");
-    let app = Application::build(settings, leptos_options(), addr).await.expect("the app starts");
+    let app = Application::build(settings, leptos_options(), addr)
+        .await
+        .expect("the app starts");
     let port = app.port();
     let state = app.state().clone();
     tokio::spawn(app.run_until(std::future::pending()));
@@ -99,7 +120,12 @@ pub async fn spawn_app(kind: Db) -> TestApp {
         .cookie_store(true)
         .build()
         .expect("client");
-    TestApp { address: format!("http://127.0.0.1:{port}"), client, state, db }
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client,
+        state,
+        db,
+    }
 }
 
 /// Declares each named `async fn(Db)` test twice: once on SQLite, once on PostgreSQL.

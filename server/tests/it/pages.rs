@@ -3,7 +3,11 @@
 use crate::helpers::{spawn_app, Db};
 
 fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
-    res.headers().get(name).unwrap_or_else(|| panic!("missing header {name}")).to_str().unwrap()
+    res.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("missing header {name}"))
+        .to_str()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -15,12 +19,26 @@ async fn landing_page_renders_with_a_csp_nonce_on_its_hydration_script() {
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     assert_eq!(header(&res, "x-content-type-options"), "nosniff");
-    assert_eq!(header(&res, "referrer-policy"), "strict-origin-when-cross-origin");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce").to_string();
+    assert_eq!(
+        header(&res, "referrer-policy"),
+        "strict-origin-when-cross-origin"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce")
+        .to_string();
     let html = res.text().await.unwrap();
-    assert!(html.contains("Turn your TikTok Shop sales into credit"), "landing copy");
+    assert!(
+        html.contains("Turn your TikTok Shop sales into credit"),
+        "landing copy"
+    );
     assert!(html.contains("/pkg/shopscore.js"), "hydration script");
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the scripts carry the header's nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the scripts carry the header's nonce"
+    );
 }
 
 #[tokio::test]
@@ -35,7 +53,10 @@ async fn each_response_gets_a_new_nonce() {
 async fn sandbox_mode_shows_the_sandbox_banner() {
     let app = spawn_app(Db::Sqlite).await;
     let html = app.get("/").await.text().await.unwrap();
-    assert!(html.contains("data-testid=\"sandbox-banner\""), "banner in sandbox mode");
+    assert!(
+        html.contains("data-testid=\"sandbox-banner\""),
+        "banner in sandbox mode"
+    );
 }
 
 #[tokio::test]
@@ -55,5 +76,8 @@ async fn an_unknown_route_gets_the_styled_404_page() {
     assert!(res.headers().contains_key("content-security-policy"));
     let html = res.text().await.unwrap();
     assert!(html.contains("This page does not exist"), "{html}");
-    assert!(html.contains("/pkg/shopscore.css"), "styled like the rest of the site");
+    assert!(
+        html.contains("/pkg/shopscore.css"),
+        "styled like the rest of the site"
+    );
 }

@@ -13,14 +13,20 @@ async fn an_unreachable_postgres_stops_start_up_naming_database_url() {
         .err()
         .expect("start-up fails");
     let message = err.to_string();
-    assert!(message.starts_with("DATABASE_URL (postgres://postgres@127.0.0.1:1/nothing):"), "{message}");
+    assert!(
+        message.starts_with("DATABASE_URL (postgres://postgres@127.0.0.1:1/nothing):"),
+        "{message}"
+    );
     assert!(!message.contains('\n'), "one line: {message}");
 }
 
 fn run_binary(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shopscore"));
-    cmd.args(args).current_dir(dir.path()).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.args(args)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -29,7 +35,10 @@ fn run_binary(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 
 #[test]
 fn a_malformed_database_url_stops_the_binary_with_one_line() {
-    let out = run_binary(&["migrate"], &[("DATABASE_URL", "mysql://root@localhost/x")]);
+    let out = run_binary(
+        &["migrate"],
+        &[("DATABASE_URL", "mysql://root@localhost/x")],
+    );
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
@@ -42,7 +51,10 @@ fn production_without_secrets_refuses_to_start_and_names_the_variable() {
     let out = run_binary(&["serve"], &[("APP_ENV", "production")]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error: TIKTOK_SHOP_APP_KEY is required when APP_ENV=production"), "{stderr}");
+    assert!(
+        stderr.contains("error: TIKTOK_SHOP_APP_KEY is required when APP_ENV=production"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -50,6 +62,10 @@ fn migrate_creates_the_sqlite_database_and_its_directory() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/nested/dir/shopscore.db", dir.path().display());
     let out = run_binary(&["migrate"], &[("DATABASE_URL", &url)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.path().join("nested/dir/shopscore.db").exists());
 }
