@@ -5,6 +5,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod metrics;
+pub mod sandbox;
 pub mod security;
 pub mod startup;
 pub mod telemetry;
+pub mod tiktok;
