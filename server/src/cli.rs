@@ -27,6 +27,40 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Run the TikTok Shop sandbox alone, at TikTok's real paths, on one address.
+    Sandbox(SandboxArgs),
+}
+
+/// `shopscore sandbox --addr 127.0.0.1:PORT --app-key K --app-secret S --redirect-url URL`.
+#[derive(clap::Args, Debug)]
+struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long)]
+    addr: SocketAddr,
+    /// The app key clients must send.
+    #[arg(long)]
+    app_key: String,
+    /// The app secret clients sign with.
+    #[arg(long)]
+    app_secret: String,
+    /// The app's redirect URL (the consent page sends the code there).
+    #[arg(long)]
+    redirect_url: url::Url,
+    /// The service id the consent page expects (`service_id=`).
+    #[arg(long, default_value = "shopscore-sandbox")]
+    service_id: String,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Latency added to every Open API answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of Open API calls answered with a fault (0.0–1.0).
+    #[arg(long, default_value_t = 0.0)]
+    fault_rate: f64,
+    /// Requests per second per shop.
+    #[arg(long, default_value_t = 50)]
+    rate_limit: u32,
 }
 
 /// Parses the command line and runs the command; prints a start-up failure as one line.
@@ -53,12 +87,27 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
+    if let Some(Command::Sandbox(args)) = cli.command {
+        crate::telemetry::init(false);
+        let mut config = crate::sandbox::SandboxConfig::new(
+            args.app_key,
+            crate::tiktok::AppSecret::new(args.app_secret),
+            args.service_id,
+            args.redirect_url,
+        );
+        config.seed = args.seed;
+        config.latency = std::time::Duration::from_millis(args.latency_ms);
+        config.fault_rate = args.fault_rate;
+        config.rate_limit_per_sec = args.rate_limit;
+        return crate::sandbox::serve(config, args.addr).await.map_err(|e| format!("sandbox on {}: {e}", args.addr));
+    }
     // `.env` is a development convenience; production takes the real environment only.
     let _ = dotenvy::dotenv();
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     crate::telemetry::init(settings.app_env == AppEnv::Production);
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
         Command::Serve { addr } => serve(settings, addr).await,
+        Command::Sandbox(_) => Ok(()),
         Command::Migrate => {
             let db = crate::db::connect(&settings.database_url)
                 .await

@@ -6,3 +6,5 @@ mod helpers;
 mod health;
 mod pages;
 mod startup;
+mod sandbox;
+mod tiktok;
