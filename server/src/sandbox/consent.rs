@@ -47,7 +47,10 @@ fn error_page(message: &str) -> Response {
 }
 
 /// `GET …/open/authorize?service_id=…&state=…`.
-pub(super) async fn page(State(state): State<AppState>, Query(form): Query<ConsentForm>) -> Response {
+pub(super) async fn page(
+    State(state): State<AppState>,
+    Query(form): Query<ConsentForm>,
+) -> Response {
     if form.service_id != state.sandbox.config.service_id {
         return error_page("Unknown service_id: this app is not registered with the sandbox.");
     }
@@ -58,7 +61,12 @@ pub(super) async fn page(State(state): State<AppState>, Query(form): Query<Conse
     };
     let scopes: String = SCOPES
         .iter()
-        .map(|(scope, what)| format!("<li class=\"consent-scope\"><code>{scope}</code> — {}</li>", escape(what)))
+        .map(|(scope, what)| {
+            format!(
+                "<li class=\"consent-scope\"><code>{scope}</code> — {}</li>",
+                escape(what)
+            )
+        })
         .collect();
     let personas: String = PERSONAS
         .iter()
@@ -88,7 +96,10 @@ pub(super) async fn page(State(state): State<AppState>, Query(form): Query<Conse
 }
 
 /// `POST …/open/authorize`: consent (303 with `code` and the unchanged `state`) or denial.
-pub(super) async fn submit(State(state): State<AppState>, Form(form): Form<ConsentForm>) -> Response {
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    Form(form): Form<ConsentForm>,
+) -> Response {
     let sandbox = &state.sandbox;
     if form.service_id != sandbox.config.service_id {
         return error_page("Unknown service_id: this app is not registered with the sandbox.");
@@ -106,6 +117,9 @@ pub(super) async fn submit(State(state): State<AppState>, Form(form): Form<Conse
         return error_page("Choose one of the test accounts.");
     };
     let code = sandbox.issue_code(persona.id, now_unix());
-    target.query_pairs_mut().append_pair("code", &code).append_pair("state", &form.state);
+    target
+        .query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", &form.state);
     Redirect::to(target.as_str()).into_response()
 }

@@ -3,7 +3,10 @@
 
 use crate::tiktok::api;
 
-use super::personas::{amount, h, AffiliateBook, AffiliateKind, Frame, OrderBook, OrderKind, ShopSpec, DAY, PROMOTED_SHOPS};
+use super::personas::{
+    amount, h, AffiliateBook, AffiliateKind, Frame, OrderBook, OrderKind, ShopSpec, DAY,
+    PROMOTED_SHOPS,
+};
 
 /// Shop id.
 pub fn shop_id(shop: &ShopSpec) -> String {
@@ -22,7 +25,11 @@ pub fn open_id(persona_no: u64) -> String {
 
 /// Order id: decodable back into (shop, index).
 pub fn order_id(seed: u64, shop: &ShopSpec, i: u64) -> String {
-    (576_400_000_000_000_000u64 + shop.no * 1_000_000_000_000 + i * 1000 + h(seed, &[shop.no, i, 3]) % 1000).to_string()
+    (576_400_000_000_000_000u64
+        + shop.no * 1_000_000_000_000
+        + i * 1000
+        + h(seed, &[shop.no, i, 3]) % 1000)
+        .to_string()
 }
 
 /// The index an order id names in `shop`, if it is one of its ids.
@@ -73,7 +80,11 @@ pub fn order(book: &OrderBook, i: u64) -> api::Order {
         id: order_id(book.seed, shop, i),
         status: status.into(),
         create_time: Some(t),
-        update_time: Some(if delivered { (t + 10 * DAY).min(end) } else { (t + 300).min(end) }),
+        update_time: Some(if delivered {
+            (t + 10 * DAY).min(end)
+        } else {
+            (t + 300).min(end)
+        }),
         paid_time: (kind != OrderKind::Unpaid).then_some(t + 120),
         delivery_time: delivered.then(|| (t + 3 * DAY).min(end)),
         cancel_time: (kind == OrderKind::Cancelled).then_some(t + 1800),
@@ -117,7 +128,8 @@ pub fn returns(book: &OrderBook) -> Vec<api::ReturnOrder> {
                 ..Default::default()
             };
             api::ReturnOrder {
-                return_id: (4_035_300_000_000_000_000u64 + shop.no * 1_000_000 + r as u64).to_string(),
+                return_id: (4_035_300_000_000_000_000u64 + shop.no * 1_000_000 + r as u64)
+                    .to_string(),
                 order_id: order_id(book.seed, shop, i),
                 return_status: status.into(),
                 return_type: "REFUND".into(),
@@ -127,7 +139,10 @@ pub fn returns(book: &OrderBook) -> Vec<api::ReturnOrder> {
                 role: "BUYER".into(),
                 return_reason: "ecom_order_delivered_refund_and_return_reason_wrong_size".into(),
                 return_line_items: vec![api::ReturnLineItem {
-                    return_line_item_id: format!("{}0", 4_035_300_000_000_000_000u64 + shop.no * 1_000_000 + r as u64),
+                    return_line_item_id: format!(
+                        "{}0",
+                        4_035_300_000_000_000_000u64 + shop.no * 1_000_000 + r as u64
+                    ),
                     order_line_item_id: format!("{}0", order_id(book.seed, shop, i)),
                     refund_amount: Some(money),
                     ..Default::default()
@@ -175,7 +190,10 @@ pub fn statements(book: &OrderBook) -> Vec<(api::Statement, api::Payment)> {
         let k = k as u64;
         let statement_id = (7_238_800_000_000_000_000u64 + shop.no * 1_000_000 + k).to_string();
         let payment_id = (3_458_700_000_000_000_000u64 + shop.no * 1_000_000 + k).to_string();
-        let value = |m: i64| api::ValueAmount { value: amount(m, cur), currency: cur.code().into() };
+        let value = |m: i64| api::ValueAmount {
+            value: amount(m, cur),
+            currency: cur.code().into(),
+        };
         out.push((
             api::Statement {
                 id: statement_id,
@@ -253,7 +271,9 @@ pub fn product(book: &OrderBook, q: u64) -> api::Product {
 /// The seller-side affiliate orders: paid orders at index ≡ 2 (mod 5) came through creators
 /// at a 10% commission.
 pub fn seller_affiliate_indices(book: &OrderBook, from: u64, until: u64) -> Vec<u64> {
-    (from..until).filter(|i| i % 5 == 2 && matches!(book.kind(*i), OrderKind::Paid(_))).collect()
+    (from..until)
+        .filter(|i| i % 5 == 2 && matches!(book.kind(*i), OrderKind::Paid(_)))
+        .collect()
 }
 
 /// A seller-side affiliate order.
@@ -265,7 +285,10 @@ pub fn seller_affiliate_order(book: &OrderBook, i: u64) -> api::AffiliateOrder {
         _ => 0,
     };
     let settled = o.status == "COMPLETED";
-    let commission = api::Amount { amount: amount(total / 10, cur), currency: cur.code().into() };
+    let commission = api::Amount {
+        amount: amount(total / 10, cur),
+        currency: cur.code().into(),
+    };
     api::AffiliateOrder {
         id: o.id.clone(),
         create_time: o.create_time,
@@ -273,13 +296,27 @@ pub fn seller_affiliate_order(book: &OrderBook, i: u64) -> api::AffiliateOrder {
         status: String::new(),
         skus: vec![api::AffiliateSku {
             id: format!("{}1", o.id),
-            product_id: o.line_items.first().map(|l| l.product_id.clone()).unwrap_or_default(),
-            product_name: o.line_items.first().map(|l| l.product_name.clone()).unwrap_or_default(),
+            product_id: o
+                .line_items
+                .first()
+                .map(|l| l.product_id.clone())
+                .unwrap_or_default(),
+            product_name: o
+                .line_items
+                .first()
+                .map(|l| l.product_name.clone())
+                .unwrap_or_default(),
             shop_name: book.shop.name.into(),
             quantity: Some(1),
-            price: Some(api::Amount { amount: amount(total, cur), currency: cur.code().into() }),
+            price: Some(api::Amount {
+                amount: amount(total, cur),
+                currency: cur.code().into(),
+            }),
             content_type: "VIDEO".into(),
-            content_id: format!("72{:017}", h(book.seed, &[book.shop.no, i % 7, 23]) % 100_000_000_000_000_000),
+            content_id: format!(
+                "72{:017}",
+                h(book.seed, &[book.shop.no, i % 7, 23]) % 100_000_000_000_000_000
+            ),
             commission_rate: Some(1000),
             standard_commission_rate: Some(1000),
             estimated_commission: Some(commission.clone()),
@@ -296,15 +333,25 @@ pub fn creator_affiliate_order(book: &AffiliateBook, i: u64) -> api::AffiliateOr
     let sales = book.sales(i, kind);
     let rate = book.plan.rate_bps;
     let commission = sales * rate / 10_000;
-    let usd = |m: i64| api::Amount { amount: amount(m, shopscore::money::Currency::USD), currency: "USD".into() };
-    let quantity: i64 = if h(book.seed, &[book.no, i, 29]) % 3 == 0 { 2 } else { 1 };
+    let usd = |m: i64| api::Amount {
+        amount: amount(m, shopscore::money::Currency::USD),
+        currency: "USD".into(),
+    };
+    let quantity: i64 = if h(book.seed, &[book.no, i, 29]).is_multiple_of(3) {
+        2
+    } else {
+        1
+    };
     let status = match kind {
         AffiliateKind::Settled(_) => "SETTLED",
         AffiliateKind::Refunded => "REFUNDED",
-        AffiliateKind::Unsettled(u) => ["To-SETTLE", "AWAITING PAYMENT", "PROCESSING"][(u % 3) as usize],
+        AffiliateKind::Unsettled(u) => {
+            ["To-SETTLE", "AWAITING PAYMENT", "PROCESSING"][(u % 3) as usize]
+        }
     };
     let t = book.create_time(i);
-    let shop = PROMOTED_SHOPS[(h(book.seed, &[book.no, i, 31]) % PROMOTED_SHOPS.len() as u64) as usize];
+    let shop =
+        PROMOTED_SHOPS[(h(book.seed, &[book.no, i, 31]) % PROMOTED_SHOPS.len() as u64) as usize];
     let content = ["VIDEO", "LIVE", "SHOP"][(i % 3) as usize];
     let id = (580_000_000_000_000_000u64 + book.no * 1_000_000_000 + i).to_string();
     api::AffiliateOrder {
@@ -314,19 +361,32 @@ pub fn creator_affiliate_order(book: &AffiliateBook, i: u64) -> api::AffiliateOr
         status: status.into(),
         skus: vec![api::AffiliateSku {
             id: format!("{id}1"),
-            product_id: (1_729_600_000_000_000_000u64 + h(book.seed, &[book.no, i % 40, 37]) % 1_000_000).to_string(),
+            product_id: (1_729_600_000_000_000_000u64
+                + h(book.seed, &[book.no, i % 40, 37]) % 1_000_000)
+                .to_string(),
             product_name: format!("{shop} bestseller"),
             shop_name: shop.into(),
             quantity: Some(quantity as u32),
             price: Some(usd(sales / quantity)),
             content_type: content.into(),
-            content_id: format!("73{:017}", h(book.seed, &[book.no, i % 9, 41]) % 100_000_000_000_000_000),
+            content_id: format!(
+                "73{:017}",
+                h(book.seed, &[book.no, i % 9, 41]) % 100_000_000_000_000_000
+            ),
             commission_rate: Some(rate as u32),
             standard_commission_rate: Some(rate as u32),
             estimated_commission: Some(usd(commission)),
             actual_commission: matches!(kind, AffiliateKind::Settled(_)).then(|| usd(commission)),
-            returned_quantity: Some(if kind == AffiliateKind::Refunded { quantity as u32 } else { 0 }),
-            refunded_quantity: Some(if kind == AffiliateKind::Refunded { quantity as u32 } else { 0 }),
+            returned_quantity: Some(if kind == AffiliateKind::Refunded {
+                quantity as u32
+            } else {
+                0
+            }),
+            refunded_quantity: Some(if kind == AffiliateKind::Refunded {
+                quantity as u32
+            } else {
+                0
+            }),
             settlement_status: None,
         }],
     }

@@ -66,7 +66,12 @@ pub struct SandboxConfig {
 impl SandboxConfig {
     /// Defaults around the app credentials; the token key is derived from the secret, so the
     /// same credentials keep issued tokens valid across restarts.
-    pub fn new(app_key: impl Into<String>, app_secret: AppSecret, service_id: impl Into<String>, redirect_url: Url) -> Self {
+    pub fn new(
+        app_key: impl Into<String>,
+        app_secret: AppSecret,
+        service_id: impl Into<String>,
+        redirect_url: Url,
+    ) -> Self {
         use hmac::{Hmac, Mac};
         let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(app_secret.expose().as_bytes())
             .expect("HMAC-SHA256 accepts keys of any length");
@@ -93,7 +98,10 @@ impl SandboxConfig {
     pub fn generate_credentials() -> (String, AppSecret, String) {
         let key = format!("sbx{}", hex::encode(rand::random::<[u8; 6]>()));
         let secret = AppSecret::new(hex::encode(rand::random::<[u8; 20]>()));
-        let service = format!("{}", 7_000_000_000_000_000_000u64 + rand::random::<u64>() % 1_000_000_000_000_000_000);
+        let service = format!(
+            "{}",
+            7_000_000_000_000_000_000u64 + rand::random::<u64>() % 1_000_000_000_000_000_000
+        );
         (key, secret, service)
     }
 }
@@ -130,12 +138,17 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox").field("app_key", &self.config.app_key).finish_non_exhaustive()
+        f.debug_struct("Sandbox")
+            .field("app_key", &self.config.app_key)
+            .finish_non_exhaustive()
     }
 }
 
 fn now_unix() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 impl Sandbox {
@@ -160,7 +173,9 @@ impl Sandbox {
     }
 
     fn request_id(&self) -> String {
-        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         format!("SBX{}{:010}", now_unix(), n)
     }
 
@@ -168,7 +183,13 @@ impl Sandbox {
     pub fn issue_code(&self, persona: &str, now: i64) -> String {
         tokens::issue(
             &self.config.token_signing_key,
-            &Claims { kind: Kind::Code, persona: persona.into(), expires: now + self.config.code_ttl.as_secs() as i64, anchor: now, nonce: tokens::nonce() },
+            &Claims {
+                kind: Kind::Code,
+                persona: persona.into(),
+                expires: now + self.config.code_ttl.as_secs() as i64,
+                anchor: now,
+                nonce: tokens::nonce(),
+            },
         )
     }
 }
@@ -178,7 +199,10 @@ pub fn router(sandbox: Arc<Sandbox>, layout: SandboxLayout) -> Router {
     let (page, auth, api_prefix) = layout.prefixes();
     let state = AppState { sandbox, layout };
     let mut router = Router::new()
-        .route(&format!("{page}/open/authorize"), get(consent::page).post(consent::submit))
+        .route(
+            &format!("{page}/open/authorize"),
+            get(consent::page).post(consent::submit),
+        )
         .route(&format!("{auth}/api/v2/token/get"), get(token_get))
         .route(&format!("{auth}/api/v2/token/refresh"), get(token_refresh));
     for endpoint in ENDPOINTS {
@@ -188,9 +212,15 @@ pub fn router(sandbox: Arc<Sandbox>, layout: SandboxLayout) -> Router {
         };
         router = router.route(
             &format!("{api_prefix}{}", endpoint.path),
-            on(filter, move |State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes| async move {
-                open_api(state, endpoint, query, headers, body).await
-            }),
+            on(
+                filter,
+                move |State(state): State<AppState>,
+                      RawQuery(query): RawQuery,
+                      headers: HeaderMap,
+                      body: Bytes| async move {
+                    open_api(state, endpoint, query, headers, body).await
+                },
+            ),
         );
     }
     router.with_state(state)
@@ -271,12 +301,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(api::GetPayments, "seller.finance.info", Payments),
     endpoint!(api::GetWithdrawals, "seller.finance.info", Withdrawals),
     endpoint!(api::SearchReturns, "seller.return_refund.basic", Returns),
-    endpoint!(api::SearchCreatorAffiliateOrders, "creator.affiliate_collaboration.read", CreatorAffiliate),
-    endpoint!(api::SearchSellerAffiliateOrders, "seller.affiliate_collaboration.read", SellerAffiliate),
+    endpoint!(
+        api::SearchCreatorAffiliateOrders,
+        "creator.affiliate_collaboration.read",
+        CreatorAffiliate
+    ),
+    endpoint!(
+        api::SearchSellerAffiliateOrders,
+        "seller.affiliate_collaboration.read",
+        SellerAffiliate
+    ),
     endpoint!(api::GetCreatorProfile, "creator.profile.read", Profile),
     // Sandbox-only: shop metrics TikTok's documented API does not offer (see
     // `api::GetShopPerformance`).
-    endpoint!(api::GetShopPerformance, "seller.authorization.info", Performance),
+    endpoint!(
+        api::GetShopPerformance,
+        "seller.authorization.info",
+        Performance
+    ),
 ];
 
 /// An error answer: envelope code, message, HTTP status.
@@ -288,14 +330,22 @@ impl Reject {
     }
 }
 
-fn envelope(sandbox: &Sandbox, status: StatusCode, code: i64, message: &str, data: Option<Value>) -> Response {
+fn envelope(
+    sandbox: &Sandbox,
+    status: StatusCode,
+    code: i64,
+    message: &str,
+    data: Option<Value>,
+) -> Response {
     let mut body = json!({ "code": code, "message": message, "request_id": sandbox.request_id() });
     if let Some(data) = data {
         body["data"] = data;
     }
     let mut response = (status, Json(body)).into_response();
     if status == StatusCode::TOO_MANY_REQUESTS {
-        response.headers_mut().insert("retry-after", HeaderValue::from_static("1"));
+        response
+            .headers_mut()
+            .insert("retry-after", HeaderValue::from_static("1"));
     }
     response
 }
@@ -308,18 +358,28 @@ fn reject(sandbox: &Sandbox, r: Reject) -> Response {
 // Token endpoints
 
 fn query_map(query: &Option<String>) -> BTreeMap<String, String> {
-    url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn check_app(sandbox: &Sandbox, q: &BTreeMap<String, String>) -> Result<(), Reject> {
     use subtle::ConstantTimeEq;
     let key_ok = q.get("app_key").map(String::as_str) == Some(sandbox.config.app_key.as_str());
-    let secret = q.get("app_secret").map(String::as_bytes).unwrap_or_default();
-    let secret_ok: bool = secret.ct_eq(sandbox.config.app_secret.expose().as_bytes()).into();
+    let secret = q
+        .get("app_secret")
+        .map(String::as_bytes)
+        .unwrap_or_default();
+    let secret_ok: bool = secret
+        .ct_eq(sandbox.config.app_secret.expose().as_bytes())
+        .into();
     if key_ok && secret_ok {
         Ok(())
     } else {
-        Err(Reject::new(codes::REQUEST_ERROR, "invalid app_key or app_secret"))
+        Err(Reject::new(
+            codes::REQUEST_ERROR,
+            "invalid app_key or app_secret",
+        ))
     }
 }
 
@@ -327,7 +387,13 @@ fn grant(sandbox: &Sandbox, persona: &Persona, anchor: i64, now: i64) -> Value {
     let cfg = &sandbox.config;
     let access_exp = now + cfg.access_ttl.as_secs() as i64;
     let refresh_exp = now + cfg.refresh_ttl.as_secs() as i64;
-    let claims = |kind, expires| Claims { kind, persona: persona.id.into(), expires, anchor, nonce: tokens::nonce() };
+    let claims = |kind, expires| Claims {
+        kind,
+        persona: persona.id.into(),
+        expires,
+        anchor,
+        nonce: tokens::nonce(),
+    };
     json!({
         "access_token": tokens::issue(&cfg.token_signing_key, &claims(Kind::Access, access_exp)),
         "access_token_expire_in": access_exp,
@@ -347,16 +413,28 @@ async fn token_get(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
     let result = (|| {
         check_app(sandbox, &q)?;
         if q.get("grant_type").map(String::as_str) != Some("authorized_code") {
-            return Err(Reject::new(codes::REQUEST_ERROR, "grant_type must be authorized_code"));
+            return Err(Reject::new(
+                codes::REQUEST_ERROR,
+                "grant_type must be authorized_code",
+            ));
         }
         let now = now_unix();
         let code = q.get("auth_code").map(String::as_str).unwrap_or("");
         let claims = tokens::verify(&sandbox.config.token_signing_key, Kind::Code, code, now)
             .map_err(|_| Reject::new(codes::REQUEST_ERROR, "auth_code is invalid or expired"))?;
-        if !sandbox.used_codes.lock().map(|mut used| used.insert(claims.nonce.clone())).unwrap_or(false) {
-            return Err(Reject::new(codes::REQUEST_ERROR, "auth_code has already been used"));
+        if !sandbox
+            .used_codes
+            .lock()
+            .map(|mut used| used.insert(claims.nonce.clone()))
+            .unwrap_or(false)
+        {
+            return Err(Reject::new(
+                codes::REQUEST_ERROR,
+                "auth_code has already been used",
+            ));
         }
-        let persona = personas::persona(&claims.persona).ok_or_else(|| Reject::new(codes::REQUEST_ERROR, "unknown persona"))?;
+        let persona = personas::persona(&claims.persona)
+            .ok_or_else(|| Reject::new(codes::REQUEST_ERROR, "unknown persona"))?;
         Ok(grant(sandbox, persona, claims.anchor, now))
     })();
     match result {
@@ -371,19 +449,32 @@ async fn token_refresh(State(state): State<AppState>, RawQuery(query): RawQuery)
     let result = (|| {
         check_app(sandbox, &q)?;
         if q.get("grant_type").map(String::as_str) != Some("refresh_token") {
-            return Err(Reject::new(codes::REQUEST_ERROR, "grant_type must be refresh_token"));
+            return Err(Reject::new(
+                codes::REQUEST_ERROR,
+                "grant_type must be refresh_token",
+            ));
         }
         let now = now_unix();
         let token = q.get("refresh_token").map(String::as_str).unwrap_or("");
-        let claims = tokens::verify(&sandbox.config.token_signing_key, Kind::Refresh, token, now).map_err(|r| match r {
+        let claims = tokens::verify(&sandbox.config.token_signing_key, Kind::Refresh, token, now)
+            .map_err(|r| match r {
             Refusal::Expired => Reject::new(codes::TOKEN_EXPIRED, "refresh_token expired"),
             Refusal::Invalid => Reject::new(codes::INVALID_TOKEN, "refresh_token is invalid"),
         })?;
         // Rotation: the old refresh token is retired the moment it is used.
-        if !sandbox.retired_refresh.lock().map(|mut r| r.insert(claims.nonce.clone())).unwrap_or(false) {
-            return Err(Reject::new(codes::INVALID_TOKEN, "refresh_token has been rotated and retired"));
+        if !sandbox
+            .retired_refresh
+            .lock()
+            .map(|mut r| r.insert(claims.nonce.clone()))
+            .unwrap_or(false)
+        {
+            return Err(Reject::new(
+                codes::INVALID_TOKEN,
+                "refresh_token has been rotated and retired",
+            ));
         }
-        let persona = personas::persona(&claims.persona).ok_or_else(|| Reject::new(codes::INVALID_TOKEN, "unknown persona"))?;
+        let persona = personas::persona(&claims.persona)
+            .ok_or_else(|| Reject::new(codes::INVALID_TOKEN, "unknown persona"))?;
         Ok(grant(sandbox, persona, claims.anchor, now))
     })();
     match result {
@@ -410,7 +501,13 @@ struct Call<'a> {
     path: &'static str,
 }
 
-async fn open_api(state: AppState, endpoint: &'static Endpoint, query: Option<String>, headers: HeaderMap, body: Bytes) -> Response {
+async fn open_api(
+    state: AppState,
+    endpoint: &'static Endpoint,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let sandbox = state.sandbox.as_ref();
     if !sandbox.config.latency.is_zero() {
         tokio::time::sleep(sandbox.config.latency).await;
@@ -419,24 +516,48 @@ async fn open_api(state: AppState, endpoint: &'static Endpoint, query: Option<St
         Ok(call) => call,
         Err(r) => return reject(sandbox, r),
     };
-    let limit_key = call.shop.map(|s| data::shop_id(s)).unwrap_or_else(|| data::open_id(call.persona.no));
+    let limit_key = call
+        .shop
+        .map(data::shop_id)
+        .unwrap_or_else(|| data::open_id(call.persona.no));
     if sandbox.limiter.check_key(&limit_key).is_err() {
-        return reject(sandbox, Reject(codes::RATE_LIMITED, "too many requests for this shop".into(), StatusCode::TOO_MANY_REQUESTS));
+        return reject(
+            sandbox,
+            Reject(
+                codes::RATE_LIMITED,
+                "too many requests for this shop".into(),
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+        );
     }
     let fault = inject_fault(sandbox, &limit_key);
     if let Some(Fault::ServerError) = fault {
-        return (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"))
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::response::Html(
+                "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
+            ),
+        )
             .into_response();
     }
     if let Some(Fault::Burst) = fault {
-        return reject(sandbox, Reject(codes::RATE_LIMITED, "too many requests (burst)".into(), StatusCode::TOO_MANY_REQUESTS));
+        return reject(
+            sandbox,
+            Reject(
+                codes::RATE_LIMITED,
+                "too many requests (burst)".into(),
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+        );
     }
     let response = match serve_endpoint(&call, endpoint.handler) {
         Ok(data) => envelope(sandbox, StatusCode::OK, codes::OK, "Success", Some(data)),
         Err(r) => reject(sandbox, r),
     };
     if let Some(Fault::Malformed) = fault {
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
         let cut = bytes.slice(..bytes.len() / 2);
         return (StatusCode::OK, [("content-type", "application/json")], cut).into_response();
     }
@@ -451,7 +572,9 @@ fn authenticate<'a>(
     body: Bytes,
 ) -> Result<Call<'a>, Reject> {
     let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()).into_owned().collect();
+        url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     let params: BTreeMap<String, String> = pairs.iter().cloned().collect();
     if params.get("app_key").map(String::as_str) != Some(sandbox.config.app_key.as_str()) {
         return Err(Reject::new(codes::REQUEST_ERROR, "invalid app_key"));
@@ -460,12 +583,23 @@ fn authenticate<'a>(
     let timestamp: i64 = params
         .get("timestamp")
         .and_then(|t| t.parse().ok())
-        .ok_or_else(|| Reject::new(codes::REQUEST_ERROR, "timestamp is missing or not unix seconds"))?;
+        .ok_or_else(|| {
+            Reject::new(
+                codes::REQUEST_ERROR,
+                "timestamp is missing or not unix seconds",
+            )
+        })?;
     if now - timestamp > TIMESTAMP_MAX_AGE || timestamp - now > TIMESTAMP_MAX_SKEW {
-        return Err(Reject::new(codes::REQUEST_ERROR, "timestamp is outside the accepted window (-5 min / +30 s)"));
+        return Err(Reject::new(
+            codes::REQUEST_ERROR,
+            "timestamp is outside the accepted window (-5 min / +30 s)",
+        ));
     }
     let received = params.get("sign").map(String::as_str).unwrap_or("");
-    let signed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let signed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let signable = crate::tiktok::SignableRequest {
         path: endpoint.path,
         params: &signed,
@@ -474,14 +608,22 @@ fn authenticate<'a>(
     if !crate::tiktok::sign::verify(&signable, &sandbox.config.app_secret, timestamp, received) {
         return Err(Reject::new(codes::INVALID_SIGNATURE, "invalid signature"));
     }
-    let token = headers.get("x-tts-access-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let claims = tokens::verify(&sandbox.config.token_signing_key, Kind::Access, token, now).map_err(|r| match r {
-        Refusal::Expired => Reject::new(codes::TOKEN_EXPIRED, "access token expired"),
-        Refusal::Invalid => Reject::new(codes::INVALID_TOKEN, "invalid access token"),
-    })?;
-    let persona = personas::persona(&claims.persona).ok_or_else(|| Reject::new(codes::INVALID_TOKEN, "invalid access token"))?;
+    let token = headers
+        .get("x-tts-access-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let claims = tokens::verify(&sandbox.config.token_signing_key, Kind::Access, token, now)
+        .map_err(|r| match r {
+            Refusal::Expired => Reject::new(codes::TOKEN_EXPIRED, "access token expired"),
+            Refusal::Invalid => Reject::new(codes::INVALID_TOKEN, "invalid access token"),
+        })?;
+    let persona = personas::persona(&claims.persona)
+        .ok_or_else(|| Reject::new(codes::INVALID_TOKEN, "invalid access token"))?;
     if !persona.scopes.contains(&endpoint.scope) {
-        return Err(Reject::new(codes::MISSING_SCOPE, format!("the authorization lacks the scope {}", endpoint.scope)));
+        return Err(Reject::new(
+            codes::MISSING_SCOPE,
+            format!("the authorization lacks the scope {}", endpoint.scope),
+        ));
     }
     let shop = if endpoint.shop_scoped {
         let cipher = params.get("shop_cipher").map(String::as_str).unwrap_or("");
@@ -489,12 +631,25 @@ fn authenticate<'a>(
             .shops
             .iter()
             .find(|s| data::shop_cipher(sandbox.config.seed, s) == cipher)
-            .ok_or_else(|| Reject::new(codes::SHOP_CIPHER, "shop_cipher is missing or does not belong to this authorization"))?;
+            .ok_or_else(|| {
+                Reject::new(
+                    codes::SHOP_CIPHER,
+                    "shop_cipher is missing or does not belong to this authorization",
+                )
+            })?;
         Some(shop)
     } else {
         None
     };
-    Ok(Call { sandbox, persona, anchor: claims.anchor, shop, params, body, path: endpoint.path })
+    Ok(Call {
+        sandbox,
+        persona,
+        anchor: claims.anchor,
+        shop,
+        params,
+        body,
+        path: endpoint.path,
+    })
 }
 
 enum Fault {
@@ -504,7 +659,10 @@ enum Fault {
 }
 
 fn inject_fault(sandbox: &Sandbox, key: &str) -> Option<Fault> {
-    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
     if let Ok(bursts) = sandbox.burst_until.lock() {
         if bursts.get(key).is_some_and(|until| *until > now_ms) {
             return Some(Fault::Burst);
@@ -536,22 +694,31 @@ impl Call<'_> {
     }
 
     fn book(&self) -> Result<OrderBook, Reject> {
-        let shop = self.shop.ok_or_else(|| Reject::new(codes::SHOP_CIPHER, "shop_cipher is required"))?;
-        Ok(OrderBook { shop, seed: self.sandbox.config.seed, frame: self.frame() })
+        let shop = self
+            .shop
+            .ok_or_else(|| Reject::new(codes::SHOP_CIPHER, "shop_cipher is required"))?;
+        Ok(OrderBook {
+            shop,
+            seed: self.sandbox.config.seed,
+            frame: self.frame(),
+        })
     }
 
     fn body_json<T: DeserializeOwned + Default>(&self) -> Result<T, Reject> {
         if self.body.is_empty() {
             return Ok(T::default());
         }
-        serde_json::from_slice(&self.body).map_err(|e| Reject::new(codes::REQUEST_ERROR, format!("invalid request body: {e}")))
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Reject::new(codes::REQUEST_ERROR, format!("invalid request body: {e}")))
     }
 
     fn param_i64(&self, key: &str) -> Result<Option<i64>, Reject> {
         match self.params.get(key) {
             None => Ok(None),
             Some(v) if v.is_empty() => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| Reject::new(codes::REQUEST_ERROR, format!("{key} must be unix seconds"))),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                Reject::new(codes::REQUEST_ERROR, format!("{key} must be unix seconds"))
+            }),
         }
     }
 
@@ -560,7 +727,10 @@ impl Call<'_> {
             None => Ok(u64::from(MAX_PAGE_SIZE)),
             Some(v) => match v.parse::<u64>() {
                 Ok(n) if (1..=u64::from(MAX_PAGE_SIZE)).contains(&n) => Ok(n),
-                _ => Err(Reject::new(codes::REQUEST_ERROR, format!("page_size must be between 1 and {MAX_PAGE_SIZE}"))),
+                _ => Err(Reject::new(
+                    codes::REQUEST_ERROR,
+                    format!("page_size must be between 1 and {MAX_PAGE_SIZE}"),
+                )),
             },
         }
     }
@@ -574,17 +744,28 @@ impl Call<'_> {
         };
         let offset = offset.min(total);
         let end = (offset + size).min(total);
-        let next = if end < total { self.page_token(end) } else { String::new() };
+        let next = if end < total {
+            self.page_token(end)
+        } else {
+            String::new()
+        };
         Ok((offset..end, next))
     }
 
     fn token_mac(&self, offset: u64) -> String {
-        let digest = personas::h(u64::from_le_bytes(self.sandbox.config.token_signing_key[..8].try_into().unwrap_or([0; 8])), &[
-            offset,
-            self.anchor as u64,
-            personas::h(0, &self.path.bytes().map(u64::from).collect::<Vec<_>>()),
-            self.shop.map(|s| s.no).unwrap_or(0),
-        ]);
+        let digest = personas::h(
+            u64::from_le_bytes(
+                self.sandbox.config.token_signing_key[..8]
+                    .try_into()
+                    .unwrap_or([0; 8]),
+            ),
+            &[
+                offset,
+                self.anchor as u64,
+                personas::h(0, &self.path.bytes().map(u64::from).collect::<Vec<_>>()),
+                self.shop.map(|s| s.no).unwrap_or(0),
+            ],
+        );
         format!("{digest:016x}")
     }
 
@@ -594,7 +775,11 @@ impl Call<'_> {
 
     fn read_page_token(&self, token: &str) -> Result<u64, Reject> {
         let bad = || Reject::new(codes::REQUEST_ERROR, "invalid page_token");
-        let text = URL_SAFE_NO_PAD.decode(token).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(bad)?;
+        let text = URL_SAFE_NO_PAD
+            .decode(token)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(bad)?;
         let (offset, mac) = text.split_once(':').ok_or_else(bad)?;
         let offset: u64 = offset.parse().map_err(|_| bad())?;
         if mac != self.token_mac(offset) {
@@ -605,7 +790,8 @@ impl Call<'_> {
 }
 
 fn to_value<T: serde::Serialize>(value: T) -> Result<Value, Reject> {
-    serde_json::to_value(value).map_err(|e| Reject::new(codes::REQUEST_ERROR, format!("cannot render: {e}")))
+    serde_json::to_value(value)
+        .map_err(|e| Reject::new(codes::REQUEST_ERROR, format!("cannot render: {e}")))
 }
 
 fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
@@ -629,11 +815,20 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
         Handler::OrderSearch => {
             let book = call.book()?;
             let filter: api::OrderSearchFilter = call.body_json()?;
-            let from = filter.create_time_ge.map(|t| book.first_at_or_after(t)).unwrap_or(0);
-            let until = filter.create_time_lt.map(|t| book.first_at_or_after(t)).unwrap_or(book.len()).max(from);
+            let from = filter
+                .create_time_ge
+                .map(|t| book.first_at_or_after(t))
+                .unwrap_or(0);
+            let until = filter
+                .create_time_lt
+                .map(|t| book.first_at_or_after(t))
+                .unwrap_or(book.len())
+                .max(from);
             let descending = call.params.get("sort_order").map(String::as_str) == Some("DESC");
             let matching: Vec<u64> = match &filter.order_status {
-                Some(status) => (from..until).filter(|i| book.status(book.kind(*i)) == status.as_str()).collect(),
+                Some(status) => (from..until)
+                    .filter(|i| book.status(book.kind(*i)) == status.as_str())
+                    .collect(),
                 None => (from..until).collect(),
             };
             let mut matching = matching;
@@ -641,14 +836,27 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
                 matching.reverse();
             }
             let (range, next) = call.page(matching.len() as u64)?;
-            let orders = range.map(|k| data::order(&book, matching[k as usize])).collect();
-            to_value(api::OrderSearchPage { orders, next_page_token: next, total_count: matching.len() as i64 })
+            let orders = range
+                .map(|k| data::order(&book, matching[k as usize]))
+                .collect();
+            to_value(api::OrderSearchPage {
+                orders,
+                next_page_token: next,
+                total_count: matching.len() as i64,
+            })
         }
         Handler::OrderDetail => {
             let book = call.book()?;
-            let ids: Vec<&str> = call.params.get("ids").map(|s| s.split(',').filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+            let ids: Vec<&str> = call
+                .params
+                .get("ids")
+                .map(|s| s.split(',').filter(|s| !s.is_empty()).collect())
+                .unwrap_or_default();
             if ids.is_empty() || ids.len() > MAX_PAGE_SIZE as usize {
-                return Err(Reject::new(codes::REQUEST_ERROR, "ids must name 1 to 50 orders"));
+                return Err(Reject::new(
+                    codes::REQUEST_ERROR,
+                    "ids must name 1 to 50 orders",
+                ));
             }
             let orders = ids
                 .iter()
@@ -663,12 +871,19 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
             let matching: Vec<u64> = (0..book.shop.plan.products)
                 .filter(|q| {
                     let t = book.frame.spread(*q, book.shop.plan.products);
-                    filter.create_time_ge.is_none_or(|ge| t >= ge) && filter.create_time_le.is_none_or(|le| t <= le)
+                    filter.create_time_ge.is_none_or(|ge| t >= ge)
+                        && filter.create_time_le.is_none_or(|le| t <= le)
                 })
                 .collect();
             let (range, next) = call.page(matching.len() as u64)?;
-            let products = range.map(|k| data::product(&book, matching[k as usize])).collect();
-            to_value(api::ProductSearchPage { products, next_page_token: next, total_count: matching.len() as i64 })
+            let products = range
+                .map(|k| data::product(&book, matching[k as usize]))
+                .collect();
+            to_value(api::ProductSearchPage {
+                products,
+                next_page_token: next,
+                total_count: matching.len() as i64,
+            })
         }
         Handler::Statements | Handler::Payments => {
             let book = call.book()?;
@@ -687,10 +902,14 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
             let (range, next) = call.page(all.len() as u64)?;
             let slice = &all[range.start as usize..range.end as usize];
             match handler {
-                Handler::Statements => {
-                    to_value(api::StatementsPage { statements: slice.iter().map(|(s, _)| s.clone()).collect(), next_page_token: next })
-                }
-                _ => to_value(api::PaymentsPage { payments: slice.iter().map(|(_, p)| p.clone()).collect(), next_page_token: next }),
+                Handler::Statements => to_value(api::StatementsPage {
+                    statements: slice.iter().map(|(s, _)| s.clone()).collect(),
+                    next_page_token: next,
+                }),
+                _ => to_value(api::PaymentsPage {
+                    payments: slice.iter().map(|(_, p)| p.clone()).collect(),
+                    next_page_token: next,
+                }),
             }
         }
         Handler::Withdrawals => {
@@ -712,8 +931,14 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
                     let t = r.create_time.unwrap_or(0);
                     filter.create_time_ge.is_none_or(|ge| t >= ge)
                         && filter.create_time_lt.is_none_or(|lt| t < lt)
-                        && filter.order_ids.as_ref().is_none_or(|ids| ids.contains(&r.order_id))
-                        && filter.return_status.as_ref().is_none_or(|s| s.contains(&r.return_status))
+                        && filter
+                            .order_ids
+                            .as_ref()
+                            .is_none_or(|ids| ids.contains(&r.order_id))
+                        && filter
+                            .return_status
+                            .as_ref()
+                            .is_none_or(|s| s.contains(&r.return_status))
                 })
                 .collect();
             let (range, next) = call.page(all.len() as u64)?;
@@ -724,40 +949,77 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
             })
         }
         Handler::CreatorAffiliate => {
-            let plan = call.persona.creator.as_ref().ok_or_else(|| Reject::new(codes::MISSING_SCOPE, "not a creator account"))?;
-            let book = AffiliateBook { plan, no: call.persona.no, seed, frame: call.frame() };
+            let plan = call
+                .persona
+                .creator
+                .as_ref()
+                .ok_or_else(|| Reject::new(codes::MISSING_SCOPE, "not a creator account"))?;
+            let book = AffiliateBook {
+                plan,
+                no: call.persona.no,
+                seed,
+                frame: call.frame(),
+            };
             let filter: api::AffiliateOrderFilter = call.body_json()?;
             let matching: Vec<u64> = (0..book.len())
                 .filter(|i| {
                     let t = book.create_time(*i);
-                    filter.create_time_ge.is_none_or(|ge| t >= ge) && filter.create_time_lt.is_none_or(|lt| t < lt)
+                    filter.create_time_ge.is_none_or(|ge| t >= ge)
+                        && filter.create_time_lt.is_none_or(|lt| t < lt)
                 })
                 .collect();
             let (range, next) = call.page(matching.len() as u64)?;
-            let orders = range.map(|k| data::creator_affiliate_order(&book, matching[k as usize])).collect();
-            to_value(api::AffiliateOrderPage { orders, next_page_token: next, total_count: matching.len() as i64 })
+            let orders = range
+                .map(|k| data::creator_affiliate_order(&book, matching[k as usize]))
+                .collect();
+            to_value(api::AffiliateOrderPage {
+                orders,
+                next_page_token: next,
+                total_count: matching.len() as i64,
+            })
         }
         Handler::SellerAffiliate => {
             let book = call.book()?;
             let filter: api::AffiliateOrderFilter = call.body_json()?;
-            let from = filter.create_time_ge.map(|t| book.first_at_or_after(t)).unwrap_or(0);
-            let until = filter.create_time_lt.map(|t| book.first_at_or_after(t)).unwrap_or(book.len()).max(from);
+            let from = filter
+                .create_time_ge
+                .map(|t| book.first_at_or_after(t))
+                .unwrap_or(0);
+            let until = filter
+                .create_time_lt
+                .map(|t| book.first_at_or_after(t))
+                .unwrap_or(book.len())
+                .max(from);
             let matching = data::seller_affiliate_indices(&book, from, until);
             let (range, next) = call.page(matching.len() as u64)?;
-            let orders = range.map(|k| data::seller_affiliate_order(&book, matching[k as usize])).collect();
-            to_value(api::AffiliateOrderPage { orders, next_page_token: next, total_count: matching.len() as i64 })
+            let orders = range
+                .map(|k| data::seller_affiliate_order(&book, matching[k as usize]))
+                .collect();
+            to_value(api::AffiliateOrderPage {
+                orders,
+                next_page_token: next,
+                total_count: matching.len() as i64,
+            })
         }
         Handler::Profile => {
-            let plan = call.persona.creator.as_ref().ok_or_else(|| Reject::new(codes::MISSING_SCOPE, "not a creator account"))?;
+            let plan = call
+                .persona
+                .creator
+                .as_ref()
+                .ok_or_else(|| Reject::new(codes::MISSING_SCOPE, "not a creator account"))?;
             to_value(api::CreatorProfile {
                 username: plan.username.into(),
                 nickname: call.persona.name.into(),
                 selection_region: call.persona.region.into(),
-                follower_count: Some(10_000 + (personas::h(seed, &[call.persona.no, 43]) % 90_000) as i64),
+                follower_count: Some(
+                    10_000 + (personas::h(seed, &[call.persona.no, 43]) % 90_000) as i64,
+                ),
             })
         }
         Handler::Performance => {
-            let shop = call.shop.ok_or_else(|| Reject::new(codes::SHOP_CIPHER, "shop_cipher is required"))?;
+            let shop = call
+                .shop
+                .ok_or_else(|| Reject::new(codes::SHOP_CIPHER, "shop_cipher is required"))?;
             let (rating, reviews, on_time, violations) = shop.metrics;
             to_value(api::ShopPerformance {
                 rating: rating.into(),

@@ -25,7 +25,10 @@ pub const SELLER_SCOPES_NO_FINANCE: &[&str] = &[
     "seller.affiliate_collaboration.read",
 ];
 /// Creator scopes.
-pub const CREATOR_SCOPES: &[&str] = &["creator.affiliate_collaboration.read", "creator.profile.read"];
+pub const CREATOR_SCOPES: &[&str] = &[
+    "creator.affiliate_collaboration.read",
+    "creator.profile.read",
+];
 /// A seller who is also a creator.
 pub const HYBRID_SCOPES: &[&str] = &[
     "seller.authorization.info",
@@ -116,8 +119,23 @@ pub struct Persona {
     pub creator: Option<CreatorPlan>,
 }
 
-const fn plan(paid: u64, gmv_minor: i64, refunds: u64, refund_minor: i64, products: u64) -> ShopPlan {
-    ShopPlan { paid, gmv_minor, unpaid: 3, cancelled: 5, samples: 2, refunds, refund_minor, products }
+const fn plan(
+    paid: u64,
+    gmv_minor: i64,
+    refunds: u64,
+    refund_minor: i64,
+    products: u64,
+) -> ShopPlan {
+    ShopPlan {
+        paid,
+        gmv_minor,
+        unpaid: 3,
+        cancelled: 5,
+        samples: 2,
+        refunds,
+        refund_minor,
+        products,
+    }
 }
 
 /// Every persona, ids exact.
@@ -297,7 +315,9 @@ pub fn mix(mut x: u64) -> u64 {
 
 /// Hash of a seed and a few numbers.
 pub fn h(seed: u64, parts: &[u64]) -> u64 {
-    parts.iter().fold(mix(seed), |acc, p| mix(acc ^ p.wrapping_mul(0x100_0000_01B3)))
+    parts.iter().fold(mix(seed), |acc, p| {
+        mix(acc ^ p.wrapping_mul(0x100_0000_01B3))
+    })
 }
 
 /// Formats minor units as the decimal string TikTok sends.
@@ -309,7 +329,12 @@ pub fn amount(minor: i64, currency: Currency) -> String {
     let scale = 10i64.pow(exp);
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = exp as usize)
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale as u64,
+        abs % scale as u64,
+        width = exp as usize
+    )
 }
 
 /// The time frame of a persona's data.
@@ -324,7 +349,10 @@ pub struct Frame {
 impl Frame {
     /// The frame for an anchor.
     pub fn new(anchor: i64) -> Frame {
-        Frame { start: anchor - 88 * DAY, end: anchor - 3600 }
+        Frame {
+            start: anchor - 88 * DAY,
+            end: anchor - 3600,
+        }
     }
 
     /// The `i`-th of `n` evenly spread times, strictly inside the frame.
@@ -405,14 +433,21 @@ impl OrderBook {
                 return OrderKind::Unpaid;
             }
             let m = p.cancelled + p.samples;
-            return if ((j + 1) * p.cancelled) / m > (j * p.cancelled) / m { OrderKind::Cancelled } else { OrderKind::Sample };
+            return if ((j + 1) * p.cancelled) / m > (j * p.cancelled) / m {
+                OrderKind::Cancelled
+            } else {
+                OrderKind::Sample
+            };
         }
         OrderKind::Paid(i - before)
     }
 
     /// The index of the paid order of rank `rank`.
     pub fn paid_index(&self, rank: u64) -> u64 {
-        let (mut lo, mut hi) = (rank, (rank + self.extras()).min(self.len().saturating_sub(1)));
+        let (mut lo, mut hi) = (
+            rank,
+            (rank + self.extras()).min(self.len().saturating_sub(1)),
+        );
         // Smallest i with at least rank + 1 paid orders in 0..=i.
         while lo < hi {
             let mid = (lo + hi) / 2;
@@ -452,7 +487,11 @@ impl OrderBook {
             return base;
         }
         let delta = (h(self.seed, &[self.shop.no, rank / 2, 7]) % (base as u64 / 5 + 1)) as i64;
-        if rank % 2 == 0 { base + delta } else { base - delta }
+        if rank.is_multiple_of(2) {
+            base + delta
+        } else {
+            base - delta
+        }
     }
 
     /// The status string of order `i`.
@@ -475,7 +514,11 @@ impl OrderBook {
 
     /// Paid ranks that can carry a return (completed ones).
     fn completed_ranks(&self) -> u64 {
-        self.shop.plan.paid.saturating_sub(8).max(self.shop.plan.refunds)
+        self.shop
+            .plan
+            .paid
+            .saturating_sub(8)
+            .max(self.shop.plan.refunds)
     }
 
     /// The returns: (paid rank, status, refund in minor units), oldest first.
@@ -486,7 +529,13 @@ impl OrderBook {
         }
         let c = self.completed_ranks();
         let mut out: Vec<(u64, &'static str, i64)> = (0..p.refunds)
-            .map(|r| (((2 * r + 1) * c) / (2 * p.refunds), "RETURN_OR_REFUND_REQUEST_COMPLETE", p.refund_minor))
+            .map(|r| {
+                (
+                    ((2 * r + 1) * c) / (2 * p.refunds),
+                    "RETURN_OR_REFUND_REQUEST_COMPLETE",
+                    p.refund_minor,
+                )
+            })
             .collect();
         // One return still pending and one rejected, on orders next to refunded ones.
         let base = p.gmv_minor / p.paid.max(1) as i64;
@@ -526,7 +575,13 @@ pub enum AffiliateKind {
 }
 
 /// Shops whose products the creators promote.
-pub const PROMOTED_SHOPS: &[&str] = &["Luna Apparel", "Coastline Denim", "Petal & Thread", "Northwind Outfitters", "Velvet Row"];
+pub const PROMOTED_SHOPS: &[&str] = &[
+    "Luna Apparel",
+    "Coastline Denim",
+    "Petal & Thread",
+    "Northwind Outfitters",
+    "Velvet Row",
+];
 
 impl AffiliateBook {
     /// Total lines.
@@ -562,8 +617,13 @@ impl AffiliateBook {
                 if self.plan.settled % 2 == 1 && rank == self.plan.settled - 1 {
                     return base;
                 }
-                let delta = (h(self.seed, &[self.no, rank / 2, 11]) % (base as u64 / 100 + 1)) as i64 * 20;
-                if rank % 2 == 0 { base + delta } else { base - delta }
+                let delta =
+                    (h(self.seed, &[self.no, rank / 2, 11]) % (base as u64 / 100 + 1)) as i64 * 20;
+                if rank.is_multiple_of(2) {
+                    base + delta
+                } else {
+                    base - delta
+                }
             }
             _ => base - (h(self.seed, &[self.no, i, 13]) % 50) as i64 * 20,
         }
@@ -580,7 +640,11 @@ mod tests {
     use super::*;
 
     fn book(id: &str) -> OrderBook {
-        OrderBook { shop: &persona(id).unwrap().shops[0], seed: 42, frame: Frame::new(1_700_000_000) }
+        OrderBook {
+            shop: &persona(id).unwrap().shops[0],
+            seed: 42,
+            frame: Frame::new(1_700_000_000),
+        }
     }
 
     #[test]
@@ -599,7 +663,17 @@ mod tests {
             }
         }
         assert_eq!((paid, gmv), (150, 1_500_000));
-        for status in ["UNPAID", "CANCELLED", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED"] {
+        for status in [
+            "UNPAID",
+            "CANCELLED",
+            "ON_HOLD",
+            "AWAITING_SHIPMENT",
+            "PARTIALLY_SHIPPING",
+            "AWAITING_COLLECTION",
+            "IN_TRANSIT",
+            "DELIVERED",
+            "COMPLETED",
+        ] {
             assert!(kinds.contains_key(status), "{status} missing: {kinds:?}");
         }
     }
@@ -619,7 +693,12 @@ mod tests {
     #[test]
     fn the_creator_settles_exactly_4500_dollars_on_30000_of_sales() {
         let p = persona("creator-fashion").unwrap();
-        let a = AffiliateBook { plan: p.creator.as_ref().unwrap(), no: p.no, seed: 9, frame: Frame::new(1_700_000_000) };
+        let a = AffiliateBook {
+            plan: p.creator.as_ref().unwrap(),
+            no: p.no,
+            seed: 9,
+            frame: Frame::new(1_700_000_000),
+        };
         let (mut sales, mut commission, mut settled) = (0, 0, 0);
         for i in 0..a.len() {
             if let k @ AffiliateKind::Settled(_) = a.kind(i) {

@@ -60,16 +60,29 @@ pub enum Refusal {
 }
 
 fn mac(key: &[u8; 32], payload: &[u8]) -> Vec<u8> {
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC-SHA256 accepts 32-byte keys");
+    let mut m =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC-SHA256 accepts 32-byte keys");
     m.update(payload);
     m.finalize().into_bytes().to_vec()
 }
 
 /// Issues a credential.
 pub fn issue(key: &[u8; 32], claims: &Claims) -> String {
-    let payload = format!("{}|{}|{}|{}|{}", claims.kind.tag(), claims.persona, claims.expires, claims.anchor, claims.nonce);
+    let payload = format!(
+        "{}|{}|{}|{}|{}",
+        claims.kind.tag(),
+        claims.persona,
+        claims.expires,
+        claims.anchor,
+        claims.nonce
+    );
     let tag = mac(key, payload.as_bytes());
-    format!("{}{}.{}", claims.kind.prefix(), URL_SAFE_NO_PAD.encode(payload), URL_SAFE_NO_PAD.encode(&tag[..18]))
+    format!(
+        "{}{}.{}",
+        claims.kind.prefix(),
+        URL_SAFE_NO_PAD.encode(payload),
+        URL_SAFE_NO_PAD.encode(&tag[..18])
+    )
 }
 
 /// Verifies a credential of `kind` at time `now`.
@@ -77,8 +90,12 @@ pub fn verify(key: &[u8; 32], kind: Kind, text: &str, now: i64) -> Result<Claims
     use subtle::ConstantTimeEq;
     let body = text.strip_prefix(kind.prefix()).ok_or(Refusal::Invalid)?;
     let (payload_b64, tag_b64) = body.split_once('.').ok_or(Refusal::Invalid)?;
-    let payload = URL_SAFE_NO_PAD.decode(payload_b64).map_err(|_| Refusal::Invalid)?;
-    let tag = URL_SAFE_NO_PAD.decode(tag_b64).map_err(|_| Refusal::Invalid)?;
+    let payload = URL_SAFE_NO_PAD
+        .decode(payload_b64)
+        .map_err(|_| Refusal::Invalid)?;
+    let tag = URL_SAFE_NO_PAD
+        .decode(tag_b64)
+        .map_err(|_| Refusal::Invalid)?;
     let expected = mac(key, &payload);
     if tag.len() != 18 || !bool::from(expected[..18].ct_eq(&tag)) {
         return Err(Refusal::Invalid);
@@ -96,7 +113,13 @@ pub fn verify(key: &[u8; 32], kind: Kind, text: &str, now: i64) -> Result<Claims
     if now >= expires {
         return Err(Refusal::Expired);
     }
-    Ok(Claims { kind, persona: persona.to_string(), expires, anchor, nonce: nonce.to_string() })
+    Ok(Claims {
+        kind,
+        persona: persona.to_string(),
+        expires,
+        anchor,
+        nonce: nonce.to_string(),
+    })
 }
 
 /// A fresh random nonce.
@@ -109,25 +132,43 @@ mod tests {
     use super::*;
 
     fn claims(kind: Kind) -> Claims {
-        Claims { kind, persona: "seller-boutique".into(), expires: 200, anchor: 50, nonce: "n1".into() }
+        Claims {
+            kind,
+            persona: "seller-boutique".into(),
+            expires: 200,
+            anchor: 50,
+            nonce: "n1".into(),
+        }
     }
 
     #[test]
     fn a_credential_verifies_until_it_expires() {
         let key = [7u8; 32];
         let token = issue(&key, &claims(Kind::Access));
-        assert_eq!(verify(&key, Kind::Access, &token, 199), Ok(claims(Kind::Access)));
-        assert_eq!(verify(&key, Kind::Access, &token, 200), Err(Refusal::Expired));
+        assert_eq!(
+            verify(&key, Kind::Access, &token, 199),
+            Ok(claims(Kind::Access))
+        );
+        assert_eq!(
+            verify(&key, Kind::Access, &token, 200),
+            Err(Refusal::Expired)
+        );
     }
 
     #[test]
     fn a_tampered_foreign_or_wrong_kind_credential_is_invalid() {
         let key = [7u8; 32];
         let token = issue(&key, &claims(Kind::Refresh));
-        assert_eq!(verify(&[8u8; 32], Kind::Refresh, &token, 0), Err(Refusal::Invalid));
+        assert_eq!(
+            verify(&[8u8; 32], Kind::Refresh, &token, 0),
+            Err(Refusal::Invalid)
+        );
         assert_eq!(verify(&key, Kind::Access, &token, 0), Err(Refusal::Invalid));
         let mut forged = token.clone();
         forged.insert(10, 'x');
-        assert_eq!(verify(&key, Kind::Refresh, &forged, 0), Err(Refusal::Invalid));
+        assert_eq!(
+            verify(&key, Kind::Refresh, &forged, 0),
+            Err(Refusal::Invalid)
+        );
     }
 }

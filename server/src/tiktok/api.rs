@@ -63,7 +63,11 @@ fn clamp_page_size(size: u32) -> u32 {
     size.clamp(1, MAX_PAGE_SIZE)
 }
 
-fn push_opt(query: &mut Vec<(&'static str, String)>, key: &'static str, value: &Option<impl ToString>) {
+fn push_opt(
+    query: &mut Vec<(&'static str, String)>,
+    key: &'static str,
+    value: &Option<impl ToString>,
+) {
     if let Some(v) = value {
         query.push((key, v.to_string()));
     }
@@ -174,13 +178,29 @@ pub struct AuthorizedShop {
 /// Body filters of an order search (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrderSearchFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_ge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_lt: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub update_time_ge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub update_time_lt: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_status: Option<String>,
@@ -215,7 +235,11 @@ impl SearchOrders {
             page_token: None,
             sort_field: "create_time".into(),
             sort_order: SortOrder::Asc,
-            filter: OrderSearchFilter { create_time_ge: Some(from), create_time_lt: Some(until), ..Default::default() },
+            filter: OrderSearchFilter {
+                create_time_ge: Some(from),
+                create_time_lt: Some(until),
+                ..Default::default()
+            },
         }
     }
 }
@@ -394,13 +418,29 @@ pub struct OrderLineItem {
 pub struct ProductSearchFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_ge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_le: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub update_time_ge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub update_time_le: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_skus: Option<Vec<String>>,
@@ -425,7 +465,11 @@ pub struct SearchProducts {
 
 impl Default for SearchProducts {
     fn default() -> Self {
-        SearchProducts { page_size: MAX_PAGE_SIZE, page_token: None, filter: ProductSearchFilter::default() }
+        SearchProducts {
+            page_size: MAX_PAGE_SIZE,
+            page_token: None,
+            filter: ProductSearchFilter::default(),
+        }
     }
 }
 
@@ -523,7 +567,10 @@ impl ApiRequest for GetStatements {
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut q = vec![
             ("sort_field", "statement_time".to_string()),
-            ("page_size", clamp_page_size(self.page_size.unwrap_or(MAX_PAGE_SIZE)).to_string()),
+            (
+                "page_size",
+                clamp_page_size(self.page_size.unwrap_or(MAX_PAGE_SIZE)).to_string(),
+            ),
         ];
         push_opt(&mut q, "statement_time_ge", &self.statement_time_ge);
         push_opt(&mut q, "statement_time_lt", &self.statement_time_lt);
@@ -588,7 +635,10 @@ impl ApiRequest for GetPayments {
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut q = vec![
             ("sort_field", "create_time".to_string()),
-            ("page_size", clamp_page_size(self.page_size.unwrap_or(MAX_PAGE_SIZE)).to_string()),
+            (
+                "page_size",
+                clamp_page_size(self.page_size.unwrap_or(MAX_PAGE_SIZE)).to_string(),
+            ),
         ];
         push_opt(&mut q, "create_time_ge", &self.create_time_ge);
         push_opt(&mut q, "create_time_lt", &self.create_time_lt);
@@ -657,7 +707,10 @@ impl ApiRequest for GetWithdrawals {
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut q = vec![
             ("types", "WITHDRAW,SETTLE,TRANSFER,REVERSE".to_string()),
-            ("page_size", clamp_page_size(self.page_size.unwrap_or(MAX_PAGE_SIZE)).to_string()),
+            (
+                "page_size",
+                clamp_page_size(self.page_size.unwrap_or(MAX_PAGE_SIZE)).to_string(),
+            ),
         ];
         push_opt(&mut q, "create_time_ge", &self.create_time_ge);
         push_opt(&mut q, "create_time_lt", &self.create_time_lt);
@@ -759,13 +812,29 @@ pub struct StatementTransaction {
 /// Body filters of a returns search.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReturnSearchFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_ge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_lt: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub update_time_ge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub update_time_lt: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_status: Option<Vec<String>>,
@@ -797,7 +866,11 @@ impl SearchReturns {
         SearchReturns {
             page_size: MAX_PAGE_SIZE,
             page_token: None,
-            filter: ReturnSearchFilter { create_time_ge: Some(from), create_time_lt: Some(until), ..Default::default() },
+            filter: ReturnSearchFilter {
+                create_time_ge: Some(from),
+                create_time_lt: Some(until),
+                ..Default::default()
+            },
         }
     }
 }
@@ -925,9 +998,17 @@ pub struct Cancellation {
 /// Body filters of an affiliate order search.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AffiliateOrderFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_ge: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_i64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_i64"
+    )]
     pub create_time_lt: Option<i64>,
 }
 
@@ -957,7 +1038,10 @@ macro_rules! affiliate_search {
                 $ty {
                     page_size: MAX_PAGE_SIZE,
                     page_token: None,
-                    filter: AffiliateOrderFilter { create_time_ge: Some(from), create_time_lt: Some(until) },
+                    filter: AffiliateOrderFilter {
+                        create_time_ge: Some(from),
+                        create_time_lt: Some(until),
+                    },
                 }
             }
         }
@@ -979,8 +1063,16 @@ macro_rules! affiliate_search {
     };
 }
 
-affiliate_search!(SearchCreatorAffiliateOrders, "/affiliate_creator/202410/orders/search", false);
-affiliate_search!(SearchSellerAffiliateOrders, "/affiliate_seller/202410/orders/search", true);
+affiliate_search!(
+    SearchCreatorAffiliateOrders,
+    "/affiliate_creator/202410/orders/search",
+    false
+);
+affiliate_search!(
+    SearchSellerAffiliateOrders,
+    "/affiliate_seller/202410/orders/search",
+    true
+);
 
 /// `data` of the affiliate order searches.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -1154,20 +1246,35 @@ page_impl!(
 
 impl Paginated for GetStatements {
     fn at_page(&self, token: Option<String>) -> Self {
-        GetStatements { page_token: token, ..self.clone() }
+        GetStatements {
+            page_token: token,
+            ..self.clone()
+        }
     }
 }
 
 impl Paginated for GetPayments {
     fn at_page(&self, token: Option<String>) -> Self {
-        GetPayments { page_token: token, ..self.clone() }
+        GetPayments {
+            page_token: token,
+            ..self.clone()
+        }
     }
 }
 
 impl Paginated for GetWithdrawals {
     fn at_page(&self, token: Option<String>) -> Self {
-        GetWithdrawals { page_token: token, ..self.clone() }
+        GetWithdrawals {
+            page_token: token,
+            ..self.clone()
+        }
     }
 }
 
-paginated_impl!(SearchOrders, SearchProducts, SearchReturns, SearchCreatorAffiliateOrders, SearchSellerAffiliateOrders);
+paginated_impl!(
+    SearchOrders,
+    SearchProducts,
+    SearchReturns,
+    SearchCreatorAffiliateOrders,
+    SearchSellerAffiliateOrders
+);

@@ -48,14 +48,28 @@ pub struct TikTokConfig {
 
 impl TikTokConfig {
     /// TikTok's production hosts (from [`crate::config::tiktok_hosts`]) with the defaults.
-    pub fn production(app_key: impl Into<String>, app_secret: AppSecret) -> Result<TikTokConfig, TikTokError> {
+    pub fn production(
+        app_key: impl Into<String>,
+        app_secret: AppSecret,
+    ) -> Result<TikTokConfig, TikTokError> {
         use crate::config::tiktok_hosts;
-        let parse = |u: &str| Url::parse(u).map_err(|e| TikTokError::InvalidInput(format!("{u}: {e}")));
-        Ok(TikTokConfig::new(app_key, app_secret, parse(tiktok_hosts::AUTH_BASE)?, parse(tiktok_hosts::API_BASE)?))
+        let parse =
+            |u: &str| Url::parse(u).map_err(|e| TikTokError::InvalidInput(format!("{u}: {e}")));
+        Ok(TikTokConfig::new(
+            app_key,
+            app_secret,
+            parse(tiktok_hosts::AUTH_BASE)?,
+            parse(tiktok_hosts::API_BASE)?,
+        ))
     }
 
     /// Explicit bases with the defaults: 50 requests/s, 20 s timeout, 3 retries.
-    pub fn new(app_key: impl Into<String>, app_secret: AppSecret, auth_base: Url, api_base: Url) -> TikTokConfig {
+    pub fn new(
+        app_key: impl Into<String>,
+        app_secret: AppSecret,
+        auth_base: Url,
+        api_base: Url,
+    ) -> TikTokConfig {
         TikTokConfig {
             app_key: app_key.into(),
             app_secret,
@@ -145,7 +159,12 @@ impl ReqwestTransport {
                 .redirect(redirects)
                 .user_agent(concat!("shopscore/", env!("CARGO_PKG_VERSION")))
                 .build()
-                .map_err(|e| TikTokError::InvalidInput(format!("cannot build the HTTP client: {}", e.without_url())))
+                .map_err(|e| {
+                    TikTokError::InvalidInput(format!(
+                        "cannot build the HTTP client: {}",
+                        e.without_url()
+                    ))
+                })
         };
         Ok(ReqwestTransport {
             // Neither follows redirects: a redirect would carry `x-tts-access-token` to another host.
@@ -188,7 +207,11 @@ impl Transport for ReqwestTransport {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = response.bytes().await.map_err(failed)?.to_vec();
-        Ok(WireResponse { status, retry_after, body })
+        Ok(WireResponse {
+            status,
+            retry_after,
+            body,
+        })
     }
 }
 
@@ -289,7 +312,12 @@ pub fn decode_envelope<T: DeserializeOwned>(
         scrubbed_body_excerpt: scrub_body(body, BODY_EXCERPT),
     };
     let head = serde_json::from_slice::<EnvelopeHead>(body);
-    if let Ok(EnvelopeHead { code: Some(code), message, request_id }) = &head {
+    if let Ok(EnvelopeHead {
+        code: Some(code),
+        message,
+        request_id,
+    }) = &head
+    {
         if *code != codes::OK {
             return Err(TikTokError::Api {
                 code: *code,
@@ -312,15 +340,25 @@ pub fn decode_envelope<T: DeserializeOwned>(
         });
     }
     if status >= 500 {
-        return Err(TikTokError::Http5xx { status, endpoint, retry_after });
+        return Err(TikTokError::Http5xx {
+            status,
+            endpoint,
+            retry_after,
+        });
     }
     match head {
         Err(e) if !(200..300).contains(&status) => {
             let _ = e;
-            Err(TikTokError::HttpStatus { status, endpoint, scrubbed_body_excerpt: scrub_body(body, BODY_EXCERPT) })
+            Err(TikTokError::HttpStatus {
+                status,
+                endpoint,
+                scrubbed_body_excerpt: scrub_body(body, BODY_EXCERPT),
+            })
         }
         Err(e) => Err(decode_error(format!("not a JSON envelope: {e}"))),
-        Ok(EnvelopeHead { code: None, .. }) => Err(decode_error("JSON without an envelope `code`".into())),
+        Ok(EnvelopeHead { code: None, .. }) => {
+            Err(decode_error("JSON without an envelope `code`".into()))
+        }
         Ok(_) => match serde_json::from_slice::<EnvelopeData<T>>(body) {
             Ok(EnvelopeData { data: Some(data) }) => Ok(data),
             Ok(EnvelopeData { data: None }) => Err(decode_error("success without `data`".into())),
@@ -359,13 +397,17 @@ impl TikTokClient<ReqwestTransport> {
 }
 
 fn now_unix() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Joins a base URL (which may carry a path prefix, as the mounted sandbox's does) and a path.
 fn endpoint_url(base: &Url, path: &str) -> Result<Url, TikTokError> {
     let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
-    Url::parse(&joined).map_err(|e| TikTokError::InvalidInput(format!("bad endpoint URL for {path}: {e}")))
+    Url::parse(&joined)
+        .map_err(|e| TikTokError::InvalidInput(format!("bad endpoint URL for {path}: {e}")))
 }
 
 /// The backoff before retry `attempt` (0-based): exponential with full jitter in its upper
@@ -374,7 +416,9 @@ pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
     if let Some(wait) = retry_after {
         return wait.min(RETRY_AFTER_CAP);
     }
-    let ceiling = BACKOFF_BASE.saturating_mul(1u32 << attempt.min(16)).min(BACKOFF_CAP);
+    let ceiling = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(BACKOFF_CAP);
     let half = ceiling / 2;
     let jitter = rand::random::<f64>();
     half + half.mul_f64(jitter)
@@ -383,13 +427,21 @@ pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
 impl<T: Transport> TikTokClient<T> {
     /// A client over any transport (tests use fakes).
     pub fn with_transport(config: TikTokConfig, transport: T) -> Result<Self, TikTokError> {
-        let rate = NonZeroU32::new(config.rate_limit_per_sec)
-            .ok_or_else(|| TikTokError::InvalidInput("rate_limit_per_sec must be at least 1".into()))?;
+        let rate = NonZeroU32::new(config.rate_limit_per_sec).ok_or_else(|| {
+            TikTokError::InvalidInput("rate_limit_per_sec must be at least 1".into())
+        })?;
         // Pace evenly with a small burst, so the server's own window never sees more than it
         // allows even with network jitter.
-        let burst = NonZeroU32::new((config.rate_limit_per_sec / 10).max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst =
+            NonZeroU32::new((config.rate_limit_per_sec / 10).max(1)).unwrap_or(NonZeroU32::MIN);
         let limiter = RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst));
-        Ok(TikTokClient { inner: Arc::new(Inner { config, transport, limiter }) })
+        Ok(TikTokClient {
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                limiter,
+            }),
+        })
     }
 
     /// The configuration.
@@ -402,7 +454,10 @@ impl<T: Transport> TikTokClient<T> {
     pub async fn get_token(&self, code: &AuthCode) -> Result<TokenGrant, TikTokError> {
         self.token_call(
             "/api/v2/token/get",
-            &[("auth_code", code.expose()), ("grant_type", "authorized_code")],
+            &[
+                ("auth_code", code.expose()),
+                ("grant_type", "authorized_code"),
+            ],
         )
         .await
     }
@@ -412,12 +467,19 @@ impl<T: Transport> TikTokClient<T> {
     pub async fn refresh_token(&self, refresh: &RefreshToken) -> Result<TokenGrant, TikTokError> {
         self.token_call(
             "/api/v2/token/refresh",
-            &[("refresh_token", refresh.expose()), ("grant_type", "refresh_token")],
+            &[
+                ("refresh_token", refresh.expose()),
+                ("grant_type", "refresh_token"),
+            ],
         )
         .await
     }
 
-    async fn token_call(&self, path: &'static str, params: &[(&str, &str)]) -> Result<TokenGrant, TikTokError> {
+    async fn token_call(
+        &self,
+        path: &'static str,
+        params: &[(&str, &str)],
+    ) -> Result<TokenGrant, TikTokError> {
         let config = &self.inner.config;
         let mut url = endpoint_url(&config.auth_base, path)?;
         {
@@ -428,11 +490,28 @@ impl<T: Transport> TikTokClient<T> {
                 query.append_pair(k, v);
             }
         }
-        let request = WireRequest { kind: CallKind::Token, method: Method::Get, url, headers: Vec::new(), body: None };
+        let request = WireRequest {
+            kind: CallKind::Token,
+            method: Method::Get,
+            url,
+            headers: Vec::new(),
+            body: None,
+        };
         let started = std::time::Instant::now();
-        let response = self.inner.transport.execute(request).await.map_err(|e| transport_error(path, e))?;
+        let response = self
+            .inner
+            .transport
+            .execute(request)
+            .await
+            .map_err(|e| transport_error(path, e))?;
         let result = decode_token_response(response.status, &response.body);
-        tracing::debug!(endpoint = path, status = response.status, duration_ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "TikTok Shop token call");
+        tracing::debug!(
+            endpoint = path,
+            status = response.status,
+            duration_ms = started.elapsed().as_millis() as u64,
+            ok = result.is_ok(),
+            "TikTok Shop token call"
+        );
         result
     }
 
@@ -445,12 +524,14 @@ impl<T: Transport> TikTokClient<T> {
     ) -> Result<R::Response, TikTokError> {
         let path = request.path();
         if R::SHOP_SCOPED && shop.is_none() {
-            return Err(TikTokError::InvalidInput(format!("{path} is shop-scoped and needs a shop cipher")));
+            return Err(TikTokError::InvalidInput(format!(
+                "{path} is shop-scoped and needs a shop cipher"
+            )));
         }
         let config = &self.inner.config;
-        let body = request
-            .body()
-            .map_err(|e| TikTokError::InvalidInput(format!("cannot serialise the body of {path}: {e}")))?;
+        let body = request.body().map_err(|e| {
+            TikTokError::InvalidInput(format!("cannot serialise the body of {path}: {e}"))
+        })?;
         let endpoint_params = request.query();
         let limiter_key = shop.map(|s| s.as_str().to_string()).unwrap_or_default();
         let mut attempt = 0u32;
@@ -458,13 +539,18 @@ impl<T: Transport> TikTokClient<T> {
             self.inner.limiter.until_key_ready(&limiter_key).await;
             let timestamp = now_unix();
             let timestamp_text = timestamp.to_string();
-            let mut params: Vec<(&str, &str)> = vec![("app_key", &config.app_key), ("timestamp", &timestamp_text)];
+            let mut params: Vec<(&str, &str)> =
+                vec![("app_key", &config.app_key), ("timestamp", &timestamp_text)];
             if let Some(shop) = shop {
                 params.push(("shop_cipher", shop.as_str()));
             }
             params.extend(endpoint_params.iter().map(|(k, v)| (*k, v.as_str())));
             let signature = sign(
-                &SignableRequest { path, params: &params, body: body.as_deref().map(str::as_bytes) },
+                &SignableRequest {
+                    path,
+                    params: &params,
+                    body: body.as_deref().map(str::as_bytes),
+                },
                 &config.app_secret,
                 timestamp,
             );
@@ -490,16 +576,30 @@ impl<T: Transport> TikTokClient<T> {
             };
             let started = std::time::Instant::now();
             let result = match self.inner.transport.execute(wire).await {
-                Ok(response) => decode_envelope::<R::Response>(path, response.status, response.retry_after, &response.body),
+                Ok(response) => decode_envelope::<R::Response>(
+                    path,
+                    response.status,
+                    response.retry_after,
+                    &response.body,
+                ),
                 Err(e) => Err(transport_error(path, e)),
             };
             let duration_ms = started.elapsed().as_millis() as u64;
             match result {
                 Ok(data) => {
-                    tracing::debug!(endpoint = path, attempt, duration_ms, "TikTok Shop call succeeded");
+                    tracing::debug!(
+                        endpoint = path,
+                        attempt,
+                        duration_ms,
+                        "TikTok Shop call succeeded"
+                    );
                     return Ok(data);
                 }
-                Err(error) if R::IDEMPOTENT_READ && error.is_transient() && attempt < config.max_retries => {
+                Err(error)
+                    if R::IDEMPOTENT_READ
+                        && error.is_transient()
+                        && attempt < config.max_retries =>
+                {
                     let wait = backoff(attempt, error.retry_after());
                     tracing::info!(endpoint = path, attempt, duration_ms, wait_ms = wait.as_millis() as u64, error = %error, "TikTok Shop call failed transiently; retrying");
                     tokio::time::sleep(wait).await;
@@ -524,7 +624,12 @@ impl<T: Transport> TikTokClient<T> {
     where
         R::Response: Page,
     {
-        Pages { client: self, token, shop, next: Some(request) }
+        Pages {
+            client: self,
+            token,
+            shop,
+            next: Some(request),
+        }
     }
 }
 
@@ -553,7 +658,9 @@ where
         let request = self.next.as_ref()?;
         match self.client.send(self.token, self.shop, request).await {
             Ok(page) => {
-                self.next = page.next_page_token().map(|t| request.at_page(Some(t.to_string())));
+                self.next = page
+                    .next_page_token()
+                    .map(|t| request.at_page(Some(t.to_string())));
                 Some(Ok(page))
             }
             Err(e) => Some(Err(e)),
@@ -572,34 +679,56 @@ mod tests {
     use crate::tiktok::api::{GetAuthorizedShops, SearchOrders};
     use std::sync::Mutex;
 
+    type Seen = (CallKind, String, Vec<(&'static str, String)>);
+
     /// Answers from a script and records what it was asked.
     struct Scripted {
         answers: Mutex<Vec<Result<WireResponse, TransportError>>>,
-        seen: Mutex<Vec<(CallKind, String, Vec<(&'static str, String)>)>>,
+        seen: Mutex<Vec<Seen>>,
     }
 
     impl Scripted {
         fn new(mut answers: Vec<Result<WireResponse, TransportError>>) -> Scripted {
             answers.reverse();
-            Scripted { answers: Mutex::new(answers), seen: Mutex::new(Vec::new()) }
+            Scripted {
+                answers: Mutex::new(answers),
+                seen: Mutex::new(Vec::new()),
+            }
         }
     }
 
     #[async_trait]
     impl Transport for Scripted {
         async fn execute(&self, request: WireRequest) -> Result<WireResponse, TransportError> {
-            self.seen.lock().unwrap().push((request.kind, request.url.to_string(), request.headers));
-            self.answers.lock().unwrap().pop().unwrap_or(Err(TransportError::Failed("script exhausted".into())))
+            self.seen.lock().unwrap().push((
+                request.kind,
+                request.url.to_string(),
+                request.headers,
+            ));
+            self.answers
+                .lock()
+                .unwrap()
+                .pop()
+                .unwrap_or(Err(TransportError::Failed("script exhausted".into())))
         }
     }
 
     fn answer(status: u16, body: &str) -> Result<WireResponse, TransportError> {
-        Ok(WireResponse { status, retry_after: None, body: body.as_bytes().to_vec() })
+        Ok(WireResponse {
+            status,
+            retry_after: None,
+            body: body.as_bytes().to_vec(),
+        })
     }
 
     fn client(script: Vec<Result<WireResponse, TransportError>>) -> TikTokClient<Scripted> {
         let base = Url::parse("http://tiktok.test/sandbox/open-api").unwrap();
-        let mut config = TikTokConfig::new("key", AppSecret::new("secret"), Url::parse("http://auth.test").unwrap(), base);
+        let mut config = TikTokConfig::new(
+            "key",
+            AppSecret::new("secret"),
+            Url::parse("http://auth.test").unwrap(),
+            base,
+        );
         config.rate_limit_per_sec = 1000;
         TikTokClient::with_transport(config, Scripted::new(script)).unwrap()
     }
@@ -614,7 +743,9 @@ mod tests {
     #[tokio::test]
     async fn a_call_carries_the_token_header_and_a_signature_over_the_endpoint_path() {
         let c = client(vec![answer(200, SHOPS_OK)]);
-        c.send(&AccessToken::new("tok"), None, &GetAuthorizedShops).await.unwrap();
+        c.send(&AccessToken::new("tok"), None, &GetAuthorizedShops)
+            .await
+            .unwrap();
         let seen = c.inner.transport.seen.lock().unwrap();
         let (kind, url, headers) = &seen[0];
         assert_eq!(*kind, CallKind::OpenApi);
@@ -624,7 +755,11 @@ mod tests {
         let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
         let ts: i64 = get("timestamp").unwrap().parse().unwrap();
         let expected = sign(
-            &SignableRequest { path: "/authorization/202309/shops", params: &[("app_key", "key")], body: None },
+            &SignableRequest {
+                path: "/authorization/202309/shops",
+                params: &[("app_key", "key")],
+                body: None,
+            },
             &AppSecret::new("secret"),
             ts,
         );
@@ -635,8 +770,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_non_zero_code_on_http_200_is_an_error_with_its_kind() {
-        let c = client(vec![answer(200, r#"{"code":105002,"message":"expired","request_id":"r1"}"#)]);
-        let err = c.send(&AccessToken::new("t"), None, &GetAuthorizedShops).await.unwrap_err();
+        let c = client(vec![answer(
+            200,
+            r#"{"code":105002,"message":"expired","request_id":"r1"}"#,
+        )]);
+        let err = c
+            .send(&AccessToken::new("t"), None, &GetAuthorizedShops)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::TokenExpired);
         assert_eq!(err.code(), Some(105002));
     }
@@ -644,27 +785,61 @@ mod tests {
     #[tokio::test]
     async fn a_read_is_retried_after_429_and_5xx_then_succeeds() {
         let c = client(vec![
-            Ok(WireResponse { status: 429, retry_after: Some(Duration::from_secs(1)), body: b"{}".to_vec() }),
+            Ok(WireResponse {
+                status: 429,
+                retry_after: Some(Duration::from_secs(1)),
+                body: b"{}".to_vec(),
+            }),
             answer(503, "<html>busy</html>"),
             answer(200, EMPTY_PAGE),
         ]);
-        let page = c.send(&AccessToken::new("t"), Some(&cipher()), &SearchOrders::created_between(0, 10)).await.unwrap();
+        let page = c
+            .send(
+                &AccessToken::new("t"),
+                Some(&cipher()),
+                &SearchOrders::created_between(0, 10),
+            )
+            .await
+            .unwrap();
         assert_eq!(page.total_count, 0);
         assert_eq!(c.inner.transport.seen.lock().unwrap().len(), 3);
     }
 
     #[tokio::test]
     async fn retries_are_bounded() {
-        let c = client(vec![answer(500, ""), answer(500, ""), answer(500, ""), answer(500, ""), answer(200, EMPTY_PAGE)]);
-        let err = c.send(&AccessToken::new("t"), Some(&cipher()), &SearchOrders::created_between(0, 10)).await.unwrap_err();
+        let c = client(vec![
+            answer(500, ""),
+            answer(500, ""),
+            answer(500, ""),
+            answer(500, ""),
+            answer(200, EMPTY_PAGE),
+        ]);
+        let err = c
+            .send(
+                &AccessToken::new("t"),
+                Some(&cipher()),
+                &SearchOrders::created_between(0, 10),
+            )
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ServerError);
-        assert_eq!(c.inner.transport.seen.lock().unwrap().len(), 4, "one try and three retries");
+        assert_eq!(
+            c.inner.transport.seen.lock().unwrap().len(),
+            4,
+            "one try and three retries"
+        );
     }
 
     #[tokio::test]
     async fn a_signature_error_is_never_retried() {
-        let c = client(vec![answer(200, r#"{"code":106001,"message":"bad sign"}"#), answer(200, SHOPS_OK)]);
-        let err = c.send(&AccessToken::new("t"), None, &GetAuthorizedShops).await.unwrap_err();
+        let c = client(vec![
+            answer(200, r#"{"code":106001,"message":"bad sign"}"#),
+            answer(200, SHOPS_OK),
+        ]);
+        let err = c
+            .send(&AccessToken::new("t"), None, &GetAuthorizedShops)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidSignature);
         assert_eq!(c.inner.transport.seen.lock().unwrap().len(), 1);
     }
@@ -683,17 +858,33 @@ mod tests {
     #[tokio::test]
     async fn a_shop_scoped_call_without_a_cipher_is_refused_before_sending() {
         let c = client(vec![]);
-        let err = c.send(&AccessToken::new("t"), None, &SearchOrders::created_between(0, 1)).await.unwrap_err();
+        let err = c
+            .send(
+                &AccessToken::new("t"),
+                None,
+                &SearchOrders::created_between(0, 1),
+            )
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
         assert!(c.inner.transport.seen.lock().unwrap().is_empty());
     }
 
     #[tokio::test]
     async fn an_html_error_page_is_a_typed_error_with_a_scrubbed_excerpt() {
-        let c = client(vec![answer(200, "<html><body>Bad gateway ROW_Fw8rBwAAAAAkW03FYd09DG9INtpw361</body></html>")]);
-        let err = c.send(&AccessToken::new("t"), None, &GetAuthorizedShops).await.unwrap_err();
+        let c = client(vec![answer(
+            200,
+            "<html><body>Bad gateway ROW_Fw8rBwAAAAAkW03FYd09DG9INtpw361</body></html>",
+        )]);
+        let err = c
+            .send(&AccessToken::new("t"), None, &GetAuthorizedShops)
+            .await
+            .unwrap_err();
         match err {
-            TikTokError::Decode { scrubbed_body_excerpt, .. } => {
+            TikTokError::Decode {
+                scrubbed_body_excerpt,
+                ..
+            } => {
                 assert!(scrubbed_body_excerpt.contains("Bad gateway"));
                 assert!(!scrubbed_body_excerpt.contains("ROW_Fw8r"));
             }
@@ -720,7 +911,10 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_honours_retry_after() {
-        assert_eq!(backoff(0, Some(Duration::from_secs(3))), Duration::from_secs(3));
+        assert_eq!(
+            backoff(0, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
         assert_eq!(backoff(0, Some(Duration::from_secs(3600))), RETRY_AFTER_CAP);
         let first = backoff(0, None);
         assert!(first >= BACKOFF_BASE / 2 && first <= BACKOFF_BASE);

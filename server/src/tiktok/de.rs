@@ -15,7 +15,9 @@ impl<'de> Visitor<'de> for LenientI64 {
         Ok(Some(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        i64::try_from(v).map(Some).map_err(|_| E::custom("integer out of range"))
+        i64::try_from(v)
+            .map(Some)
+            .map_err(|_| E::custom("integer out of range"))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         if v.fract() == 0.0 && v.abs() < 9.0e15 {
@@ -29,7 +31,9 @@ impl<'de> Visitor<'de> for LenientI64 {
         if v.is_empty() {
             return Ok(None);
         }
-        v.parse::<i64>().map(Some).map_err(|_| E::custom(format!("expected digits, got {v:?}")))
+        v.parse::<i64>()
+            .map(Some)
+            .map_err(|_| E::custom(format!("expected digits, got {v:?}")))
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -51,7 +55,9 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     match opt_i64(d)? {
         None => Ok(None),
-        Some(v) => u32::try_from(v).map(Some).map_err(|_| de::Error::custom("expected a non-negative 32-bit integer")),
+        Some(v) => u32::try_from(v)
+            .map(Some)
+            .map_err(|_| de::Error::custom("expected a non-negative 32-bit integer")),
     }
 }
 

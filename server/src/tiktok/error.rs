@@ -69,7 +69,11 @@ pub const ERROR_CODES: &[(i64, ErrorKind)] = &[
 
 /// Classifies an envelope `code`.
 pub fn classify(code: i64) -> ErrorKind {
-    ERROR_CODES.iter().find(|(c, _)| *c == code).map(|(_, kind)| *kind).unwrap_or(ErrorKind::Unknown)
+    ERROR_CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, kind)| *kind)
+        .unwrap_or(ErrorKind::Unknown)
 }
 
 /// Everything that can go wrong talking to TikTok Shop. Messages never contain tokens,
@@ -166,13 +170,21 @@ impl TikTokError {
 
     /// Transient: worth retrying an idempotent read (429, 5xx, timeouts, connection failures).
     pub fn is_transient(&self) -> bool {
-        matches!(self.kind(), ErrorKind::RateLimited | ErrorKind::ServerError | ErrorKind::Timeout | ErrorKind::Transport)
+        matches!(
+            self.kind(),
+            ErrorKind::RateLimited
+                | ErrorKind::ServerError
+                | ErrorKind::Timeout
+                | ErrorKind::Transport
+        )
     }
 
     /// The server's `Retry-After`, when it sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            TikTokError::Api { retry_after, .. } | TikTokError::Http5xx { retry_after, .. } => *retry_after,
+            TikTokError::Api { retry_after, .. } | TikTokError::Http5xx { retry_after, .. } => {
+                *retry_after
+            }
             _ => None,
         }
     }
@@ -277,10 +289,14 @@ mod tests {
 
     #[test]
     fn scrubbing_removes_token_like_runs_from_non_json_and_truncates() {
-        let body = b"<html>token ROW_Fw8rBwAAAAAkW03FYd09DG-9INtpw361hWthei8S3fHX8iPJ5AUv99f broke</html>";
+        let body =
+            b"<html>token ROW_Fw8rBwAAAAAkW03FYd09DG-9INtpw361hWthei8S3fHX8iPJ5AUv99f broke</html>";
         let scrubbed = scrub_body(body, 500);
         assert!(!scrubbed.contains("ROW_Fw8r"), "{scrubbed}");
         assert!(scrubbed.contains("broke"));
-        assert_eq!(scrub_body(&[b'a', b' '].repeat(400), 20).chars().count(), 21);
+        assert_eq!(
+            scrub_body(&[b'a', b' '].repeat(400), 20).chars().count(),
+            21
+        );
     }
 }

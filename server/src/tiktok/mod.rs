@@ -13,8 +13,8 @@ pub mod webhook;
 
 pub use api::{ApiRequest, Method, Page, Paginated};
 pub use client::{
-    decode_envelope, decode_token_response, CallKind, Pages, ReqwestTransport, TikTokClient, TikTokConfig, TokenGrant,
-    Transport, TransportError, UserType, WireRequest, WireResponse,
+    decode_envelope, decode_token_response, CallKind, Pages, ReqwestTransport, TikTokClient,
+    TikTokConfig, TokenGrant, Transport, TransportError, UserType, WireRequest, WireResponse,
 };
 pub use error::{codes, ErrorKind, TikTokError};
 pub use secret::{AccessToken, AppSecret, AuthCode, RefreshToken, ShopCipher};
@@ -27,8 +27,14 @@ pub const SCOPES: &[(&str, &str)] = &[
     ("seller.product.basic", "your products and launch dates"),
     ("seller.finance.info", "statements, payouts and withdrawals"),
     ("seller.return_refund.basic", "returns and refunds"),
-    ("seller.affiliate_collaboration.read", "orders your shop got through creators"),
-    ("creator.affiliate_collaboration.read", "your affiliate orders and commissions"),
+    (
+        "seller.affiliate_collaboration.read",
+        "orders your shop got through creators",
+    ),
+    (
+        "creator.affiliate_collaboration.read",
+        "your affiliate orders and commissions",
+    ),
     ("creator.profile.read", "your creator profile"),
 ];
 
@@ -45,7 +51,8 @@ mod sample_tests {
     }
 
     fn data<T: DeserializeOwned>(name: &str, body: &[u8]) -> T {
-        super::decode_envelope::<T>("/sample", 200, None, body).unwrap_or_else(|e| panic!("{name}: {e}"))
+        super::decode_envelope::<T>("/sample", 200, None, body)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     /// Parses one sample by name; false when no type is known for it.
@@ -59,7 +66,10 @@ mod sample_tests {
             }
             "AuthorizationGetShopsResponse.json" => {
                 let shops: AuthorizedShops = data(name, body);
-                assert_eq!(shops.shops[0].cipher, "GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3");
+                assert_eq!(
+                    shops.shops[0].cipher,
+                    "GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3"
+                );
             }
             "FinanceGetOrderStatementTransactionsResponse.json" => {
                 let t: OrderStatementTransactions = data(name, body);
@@ -84,7 +94,13 @@ mod sample_tests {
             }
             "OrderBatchGetOrderDetailResponse.json" => {
                 let d: OrderDetail = data(name, body);
-                assert_eq!(d.orders[0].payment.as_ref().map(|p| p.total_amount.as_str()), Some("5000"));
+                assert_eq!(
+                    d.orders[0]
+                        .payment
+                        .as_ref()
+                        .map(|p| p.total_amount.as_str()),
+                    Some("5000")
+                );
             }
             "OrderSearchOrdersResponse.json" => {
                 let p: OrderSearchPage = data(name, body);
@@ -106,7 +122,13 @@ mod sample_tests {
             }
             "ReturnRefundSearchCancellationsResponse.json" => {
                 let c: CancellationSearchPage = data(name, body);
-                assert_eq!(c.cancellations[0].refund_amount.as_ref().map(|r| r.refund_total.as_str()), Some("1.23"));
+                assert_eq!(
+                    c.cancellations[0]
+                        .refund_amount
+                        .as_ref()
+                        .map(|r| r.refund_total.as_str()),
+                    Some("1.23")
+                );
             }
             "ReturnRefundSearchReturnsRequest.json" => {
                 let f: ReturnSearchFilter = serde_json::from_slice(body).unwrap();
@@ -114,7 +136,13 @@ mod sample_tests {
             }
             "ReturnRefundSearchReturnsResponse.json" => {
                 let r: ReturnSearchPage = data(name, body);
-                assert_eq!(r.return_orders[0].refund_amount.as_ref().map(|r| r.refund_total.as_str()), Some("1.23"));
+                assert_eq!(
+                    r.return_orders[0]
+                        .refund_amount
+                        .as_ref()
+                        .map(|r| r.refund_total.as_str()),
+                    Some("1.23")
+                );
             }
             "SellerGetPermissionsResponse.json" => {
                 let p: SellerPermissions = data(name, body);
@@ -150,10 +178,14 @@ mod sample_tests {
         let mut kinds = Vec::new();
         for entry in std::fs::read_dir(samples_dir().join("events")).unwrap() {
             let path = entry.unwrap().path();
-            let event: WebhookEvent = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let event: WebhookEvent =
+                serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
             assert_eq!(event.shop_id, "7494049642642441621");
             let data = event.data().unwrap();
-            assert!(!matches!(data, EventData::Other(_)), "{path:?} has an unknown type");
+            assert!(
+                !matches!(data, EventData::Other(_)),
+                "{path:?} has an unknown type"
+            );
             kinds.push(event.kind);
         }
         kinds.sort();
@@ -165,8 +197,13 @@ mod sample_tests {
         let body = std::fs::read(samples_dir().join("OrderSearchOrdersResponse.json")).unwrap();
         let page: OrderSearchPage = data("orders", &body);
         let record = super::normalize::order("shop", &page.orders[0]);
-        let shopscore::records::Record::Order(order) = record else { panic!("{record:?}") };
-        assert_eq!(order.total, shopscore::money::Money::new(5000, shopscore::money::Currency::IDR));
+        let shopscore::records::Record::Order(order) = record else {
+            panic!("{record:?}")
+        };
+        assert_eq!(
+            order.total,
+            shopscore::money::Money::new(5000, shopscore::money::Currency::IDR)
+        );
         assert!(!order.status.is_paid());
     }
 }

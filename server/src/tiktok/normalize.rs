@@ -4,8 +4,8 @@
 
 use shopscore::money::{Currency, Money, MoneyError};
 use shopscore::records::{
-    AffiliateOrder, AffiliateStatus, LineItem, Order, OrderStatus, Payment, PaymentStatus, Product, Record, RecordKind,
-    Return, ReturnStatus, ShopMetrics, Statement, Unparseable,
+    AffiliateOrder, AffiliateStatus, LineItem, Order, OrderStatus, Payment, PaymentStatus, Product,
+    Record, RecordKind, Return, ReturnStatus, ShopMetrics, Statement, Unparseable,
 };
 
 use super::api;
@@ -45,7 +45,12 @@ pub fn payment_status(status: &str) -> PaymentStatus {
 }
 
 fn unparseable(source: &str, kind: RecordKind, id: &str, reason: impl Into<String>) -> Record {
-    Record::Unparseable(Unparseable { source: source.to_string(), kind, id: id.to_string(), reason: reason.into() })
+    Record::Unparseable(Unparseable {
+        source: source.to_string(),
+        kind,
+        id: id.to_string(),
+        reason: reason.into(),
+    })
 }
 
 fn money(amount: &str, currency: &str) -> Result<Money, String> {
@@ -71,7 +76,10 @@ pub fn order(source: &str, wire: &api::Order) -> Record {
     for line in &wire.line_items {
         match items.iter_mut().find(|i| i.product_id == line.product_id) {
             Some(item) => item.quantity += 1,
-            None => items.push(LineItem { product_id: line.product_id.clone(), quantity: 1 }),
+            None => items.push(LineItem {
+                product_id: line.product_id.clone(),
+                quantity: 1,
+            }),
         }
     }
     Record::Order(Order {
@@ -115,7 +123,12 @@ pub fn statement(source: &str, wire: &api::Statement) -> Record {
         return bad("no statement_time".into());
     };
     match money(&wire.settlement_amount, &wire.currency) {
-        Ok(settlement) => Record::Statement(Statement { source: source.to_string(), id: wire.id.clone(), statement_time, settlement }),
+        Ok(settlement) => Record::Statement(Statement {
+            source: source.to_string(),
+            id: wire.id.clone(),
+            statement_time,
+            settlement,
+        }),
         Err(e) => bad(format!("settlement_amount: {e}")),
     }
 }
@@ -145,13 +158,22 @@ pub fn affiliate_order(source: &str, wire: &api::AffiliateOrder) -> Vec<Record> 
     wire.skus
         .iter()
         .map(|sku| {
-            let id = if several { format!("{}:{}", wire.id, sku.id) } else { wire.id.clone() };
+            let id = if several {
+                format!("{}:{}", wire.id, sku.id)
+            } else {
+                wire.id.clone()
+            };
             affiliate_line(source, wire, sku, id)
         })
         .collect()
 }
 
-fn affiliate_line(source: &str, wire: &api::AffiliateOrder, sku: &api::AffiliateSku, id: String) -> Record {
+fn affiliate_line(
+    source: &str,
+    wire: &api::AffiliateOrder,
+    sku: &api::AffiliateSku,
+    id: String,
+) -> Record {
     let bad = |reason: String| unparseable(source, RecordKind::AffiliateOrder, &id, reason);
     let Some(create_time) = wire.create_time else {
         return bad("no create_time".into());
@@ -164,7 +186,11 @@ fn affiliate_line(source: &str, wire: &api::AffiliateOrder, sku: &api::Affiliate
         Err(e) => return bad(format!("price: {e}")),
     };
     let quantity = sku.quantity.unwrap_or(1);
-    let Some(sales) = unit.minor.checked_mul(i64::from(quantity)).map(|minor| Money::new(minor, unit.currency)) else {
+    let Some(sales) = unit
+        .minor
+        .checked_mul(i64::from(quantity))
+        .map(|minor| Money::new(minor, unit.currency))
+    else {
         return bad("price × quantity overflows".into());
     };
     let estimated_commission = match &sku.estimated_commission {
@@ -202,7 +228,11 @@ fn affiliate_line(source: &str, wire: &api::AffiliateOrder, sku: &api::Affiliate
 /// A product (its launch).
 pub fn product(source: &str, wire: &api::Product) -> Record {
     match wire.create_time {
-        Some(create_time) => Record::Product(Product { source: source.to_string(), id: wire.id.clone(), create_time }),
+        Some(create_time) => Record::Product(Product {
+            source: source.to_string(),
+            id: wire.id.clone(),
+            create_time,
+        }),
         None => unparseable(source, RecordKind::Product, &wire.id, "no create_time"),
     }
 }
@@ -213,7 +243,8 @@ pub fn shop_metrics(wire: &api::ShopPerformance) -> ShopMetrics {
     ShopMetrics {
         rating: ratio(&wire.rating).filter(|r| (0.0..=5.0).contains(r)),
         review_count: wire.review_count.and_then(|v| u64::try_from(v).ok()),
-        on_time_delivery_rate: ratio(&wire.on_time_delivery_rate).filter(|r| (0.0..=1.0).contains(r)),
+        on_time_delivery_rate: ratio(&wire.on_time_delivery_rate)
+            .filter(|r| (0.0..=1.0).contains(r)),
         violations: wire.violations.and_then(|v| u32::try_from(v).ok()),
     }
 }
@@ -228,11 +259,24 @@ mod tests {
             status: "DELIVERED".into(),
             create_time: Some(100),
             paid_time: Some(101),
-            payment: Some(api::OrderPayment { currency: currency.into(), total_amount: total.into(), ..Default::default() }),
+            payment: Some(api::OrderPayment {
+                currency: currency.into(),
+                total_amount: total.into(),
+                ..Default::default()
+            }),
             line_items: vec![
-                api::OrderLineItem { product_id: "p1".into(), ..Default::default() },
-                api::OrderLineItem { product_id: "p1".into(), ..Default::default() },
-                api::OrderLineItem { product_id: "p2".into(), ..Default::default() },
+                api::OrderLineItem {
+                    product_id: "p1".into(),
+                    ..Default::default()
+                },
+                api::OrderLineItem {
+                    product_id: "p1".into(),
+                    ..Default::default()
+                },
+                api::OrderLineItem {
+                    product_id: "p2".into(),
+                    ..Default::default()
+                },
             ],
             ..Default::default()
         }
@@ -240,24 +284,53 @@ mod tests {
 
     #[test]
     fn an_order_keeps_its_total_exactly_and_groups_units_by_product() {
-        let Record::Order(o) = order("shop", &wire_order("21.30", "USD")) else { panic!("an order") };
+        let Record::Order(o) = order("shop", &wire_order("21.30", "USD")) else {
+            panic!("an order")
+        };
         assert_eq!(o.total, Money::new(2130, Currency::USD));
         assert_eq!(o.status, OrderStatus::Delivered);
-        assert_eq!(o.items, vec![LineItem { product_id: "p1".into(), quantity: 2 }, LineItem { product_id: "p2".into(), quantity: 1 }]);
+        assert_eq!(
+            o.items,
+            vec![
+                LineItem {
+                    product_id: "p1".into(),
+                    quantity: 2
+                },
+                LineItem {
+                    product_id: "p2".into(),
+                    quantity: 1
+                }
+            ]
+        );
     }
 
     #[test]
     fn a_locale_formatted_amount_is_unparseable_not_misread() {
         let record = order("shop", &wire_order("Rp9.900", "IDR"));
-        assert!(matches!(record, Record::Unparseable(ref u) if u.reason.contains("Rp9.900")), "{record:?}");
+        assert!(
+            matches!(record, Record::Unparseable(ref u) if u.reason.contains("Rp9.900")),
+            "{record:?}"
+        );
     }
 
     #[test]
     fn return_statuses_map_through_the_table() {
-        assert_eq!(return_status("RETURN_OR_REFUND_REQUEST_COMPLETE"), ReturnStatus::Refunded);
-        assert_eq!(return_status("RETURN_OR_REFUND_REQUEST_PENDING"), ReturnStatus::InProgress);
-        assert_eq!(return_status("REFUND_OR_RETURN_REQUEST_REJECT"), ReturnStatus::Rejected);
-        assert_eq!(return_status("NEW_THING"), ReturnStatus::Unknown("NEW_THING".into()));
+        assert_eq!(
+            return_status("RETURN_OR_REFUND_REQUEST_COMPLETE"),
+            ReturnStatus::Refunded
+        );
+        assert_eq!(
+            return_status("RETURN_OR_REFUND_REQUEST_PENDING"),
+            ReturnStatus::InProgress
+        );
+        assert_eq!(
+            return_status("REFUND_OR_RETURN_REQUEST_REJECT"),
+            ReturnStatus::Rejected
+        );
+        assert_eq!(
+            return_status("NEW_THING"),
+            ReturnStatus::Unknown("NEW_THING".into())
+        );
     }
 
     #[test]
@@ -271,19 +344,33 @@ mod tests {
                 product_id: "p".into(),
                 shop_name: "Shop".into(),
                 quantity: Some(2),
-                price: Some(api::Amount { amount: "75.10".into(), currency: "USD".into() }),
+                price: Some(api::Amount {
+                    amount: "75.10".into(),
+                    currency: "USD".into(),
+                }),
                 commission_rate: Some(1500),
-                estimated_commission: Some(api::Amount { amount: "22.53".into(), currency: "USD".into() }),
-                actual_commission: Some(api::Amount { amount: "22.53".into(), currency: "USD".into() }),
+                estimated_commission: Some(api::Amount {
+                    amount: "22.53".into(),
+                    currency: "USD".into(),
+                }),
+                actual_commission: Some(api::Amount {
+                    amount: "22.53".into(),
+                    currency: "USD".into(),
+                }),
                 ..Default::default()
             }],
             ..Default::default()
         };
         let records = affiliate_order("creator", &wire);
-        let Record::AffiliateOrder(line) = &records[0] else { panic!("an affiliate order") };
+        let Record::AffiliateOrder(line) = &records[0] else {
+            panic!("an affiliate order")
+        };
         assert_eq!(line.sales, Money::new(15020, Currency::USD));
         assert_eq!(line.commission_rate_bps, 1500);
-        assert_eq!(line.actual_commission, Some(Money::new(2253, Currency::USD)));
+        assert_eq!(
+            line.actual_commission,
+            Some(Money::new(2253, Currency::USD))
+        );
         assert_eq!(line.status, AffiliateStatus::Settled);
     }
 

@@ -120,6 +120,11 @@ mod tests {
     fn a_shop_cipher_must_be_non_empty() {
         assert!(ShopCipher::parse("").is_err());
         assert!(ShopCipher::parse("a b").is_err());
-        assert_eq!(ShopCipher::parse("GCP_x").map(|c| c.as_str().to_string()).ok(), Some("GCP_x".into()));
+        assert_eq!(
+            ShopCipher::parse("GCP_x")
+                .map(|c| c.as_str().to_string())
+                .ok(),
+            Some("GCP_x".into())
+        );
     }
 }

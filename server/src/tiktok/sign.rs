@@ -33,7 +33,11 @@ impl Signature {
 }
 
 /// The string API.md steps 1–5 build (before the HMAC), for tests and diagnostics.
-pub fn string_to_sign(request: &SignableRequest<'_>, app_secret: &AppSecret, timestamp: i64) -> Vec<u8> {
+pub fn string_to_sign(
+    request: &SignableRequest<'_>,
+    app_secret: &AppSecret,
+    timestamp: i64,
+) -> Vec<u8> {
     let timestamp = timestamp.to_string();
     // Step 1: every query parameter but `sign` and `access_token`, empty values dropped;
     // the timestamp is the one passed in.
@@ -45,7 +49,11 @@ pub fn string_to_sign(request: &SignableRequest<'_>, app_secret: &AppSecret, tim
         .collect();
     params.push(("timestamp", &timestamp));
     // Step 2: sorted by key, byte order.
-    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then(a.1.as_bytes().cmp(b.1.as_bytes())));
+    params.sort_by(|a, b| {
+        a.0.as_bytes()
+            .cmp(b.0.as_bytes())
+            .then(a.1.as_bytes().cmp(b.1.as_bytes()))
+    });
     let secret = app_secret.expose().as_bytes();
     let mut out = Vec::with_capacity(256);
     // Step 5 (outer part): app_secret + … + app_secret.
@@ -74,10 +82,19 @@ pub fn sign(request: &SignableRequest<'_>, app_secret: &AppSecret, timestamp: i6
 }
 
 /// Checks a received signature in constant time (the sandbox's side of [`sign`]).
-pub fn verify(request: &SignableRequest<'_>, app_secret: &AppSecret, timestamp: i64, received: &str) -> bool {
+pub fn verify(
+    request: &SignableRequest<'_>,
+    app_secret: &AppSecret,
+    timestamp: i64,
+    received: &str,
+) -> bool {
     use subtle::ConstantTimeEq;
     let expected = sign(request, app_secret, timestamp);
-    expected.as_str().as_bytes().ct_eq(received.as_bytes()).into()
+    expected
+        .as_str()
+        .as_bytes()
+        .ct_eq(received.as_bytes())
+        .into()
 }
 
 #[cfg(test)]
@@ -102,8 +119,15 @@ mod tests {
 
     #[test]
     fn a_get_without_body_signs_path_and_sorted_parameters() {
-        let params = [("app_key", "29a39d"), ("shop_cipher", "GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3")];
-        let request = SignableRequest { path: "/authorization/202309/shops", params: &params, body: None };
+        let params = [
+            ("app_key", "29a39d"),
+            ("shop_cipher", "GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3"),
+        ];
+        let request = SignableRequest {
+            path: "/authorization/202309/shops",
+            params: &params,
+            body: None,
+        };
         assert_eq!(
             String::from_utf8(string_to_sign(&request, &secret(), 1623812664)).unwrap(),
             "e59af819cc/authorization/202309/shopsapp_key29a39dshop_cipherGCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3timestamp1623812664e59af819cc"
@@ -113,9 +137,18 @@ mod tests {
 
     #[test]
     fn a_post_signs_the_json_body_exactly_as_sent() {
-        let params = [("app_key", "29a39d"), ("page_size", "50"), ("sort_order", "ASC"), ("shop_cipher", "C1")];
+        let params = [
+            ("app_key", "29a39d"),
+            ("page_size", "50"),
+            ("sort_order", "ASC"),
+            ("shop_cipher", "C1"),
+        ];
         let body = br#"{"create_time_ge":1690000000,"order_status":"DELIVERED"}"#;
-        let request = SignableRequest { path: "/order/202309/orders/search", params: &params, body: Some(body) };
+        let request = SignableRequest {
+            path: "/order/202309/orders/search",
+            params: &params,
+            body: Some(body),
+        };
         assert_eq!(sign(&request, &secret(), 1700000000).as_str(), KAT_POST);
     }
 
@@ -123,34 +156,67 @@ mod tests {
     fn empty_values_are_left_out_of_the_signature() {
         let with_empty = [("app_key", "29a39d"), ("page_token", ""), ("ids", "1,2")];
         let without = [("app_key", "29a39d"), ("ids", "1,2")];
-        let a = SignableRequest { path: "/order/202309/orders", params: &with_empty, body: None };
-        let b = SignableRequest { path: "/order/202309/orders", params: &without, body: None };
+        let a = SignableRequest {
+            path: "/order/202309/orders",
+            params: &with_empty,
+            body: None,
+        };
+        let b = SignableRequest {
+            path: "/order/202309/orders",
+            params: &without,
+            body: None,
+        };
         assert_eq!(sign(&a, &secret(), 1700000000).as_str(), KAT_EMPTY);
-        assert_eq!(sign(&a, &secret(), 1700000000), sign(&b, &secret(), 1700000000));
+        assert_eq!(
+            sign(&a, &secret(), 1700000000),
+            sign(&b, &secret(), 1700000000)
+        );
     }
 
     #[test]
     fn sign_and_access_token_in_the_input_are_excluded() {
-        let params = [("app_key", "29a39d"), ("sign", "deadbeef"), ("access_token", "TTP_abc"), ("ids", "1,2")];
-        let request = SignableRequest { path: "/order/202309/orders", params: &params, body: None };
+        let params = [
+            ("app_key", "29a39d"),
+            ("sign", "deadbeef"),
+            ("access_token", "TTP_abc"),
+            ("ids", "1,2"),
+        ];
+        let request = SignableRequest {
+            path: "/order/202309/orders",
+            params: &params,
+            body: None,
+        };
         assert_eq!(sign(&request, &secret(), 1700000000).as_str(), KAT_EMPTY);
     }
 
     #[test]
     fn the_timestamp_passed_in_replaces_any_in_the_parameters() {
         let params = [("app_key", "29a39d"), ("timestamp", "1"), ("ids", "1,2")];
-        let request = SignableRequest { path: "/order/202309/orders", params: &params, body: None };
+        let request = SignableRequest {
+            path: "/order/202309/orders",
+            params: &params,
+            body: None,
+        };
         assert_eq!(sign(&request, &secret(), 1700000000).as_str(), KAT_EMPTY);
     }
 
     #[test]
     fn verification_accepts_the_signature_and_rejects_a_forgery() {
         let params = [("app_key", "29a39d")];
-        let request = SignableRequest { path: "/authorization/202309/shops", params: &params, body: None };
+        let request = SignableRequest {
+            path: "/authorization/202309/shops",
+            params: &params,
+            body: None,
+        };
         let good = sign(&request, &secret(), 1700000000);
         assert!(verify(&request, &secret(), 1700000000, good.as_str()));
         assert!(!verify(&request, &secret(), 1700000001, good.as_str()));
-        assert!(!verify(&request, &AppSecret::new("other"), 1700000000, good.as_str()));
+        assert!(!verify(
+            &request,
+            &AppSecret::new("other"),
+            1700000000,
+            good.as_str()
+        ));
         assert!(!verify(&request, &secret(), 1700000000, "00"));
     }
 }

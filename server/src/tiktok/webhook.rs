@@ -51,13 +51,9 @@ pub enum EventData {
         cancel_status: String,
     },
     /// Type 6.
-    SellerDeauthorization {
-        message: String,
-    },
+    SellerDeauthorization { message: String },
     /// Type 7.
-    UpcomingAuthorizationExpiration {
-        expiration_time: Option<i64>,
-    },
+    UpcomingAuthorizationExpiration { expiration_time: Option<i64> },
     /// Any other type.
     Other(i64),
 }
@@ -89,16 +85,26 @@ impl WebhookEvent {
     pub fn data(&self) -> Result<EventData, serde_json::Error> {
         let f: Fields = serde_json::from_value(self.data.clone())?;
         Ok(match self.kind {
-            1 => EventData::OrderStatusChange { order_id: f.order_id, order_status: f.order_status, update_time: f.update_time },
+            1 => EventData::OrderStatusChange {
+                order_id: f.order_id,
+                order_status: f.order_status,
+                update_time: f.update_time,
+            },
             12 => EventData::ReturnStatusChange {
                 order_id: f.order_id,
                 return_id: f.return_id,
                 return_status: f.return_status,
                 update_time: f.update_time,
             },
-            11 => EventData::CancellationStatusChange { order_id: f.order_id, cancel_id: f.cancel_id, cancel_status: f.cancel_status },
+            11 => EventData::CancellationStatusChange {
+                order_id: f.order_id,
+                cancel_id: f.cancel_id,
+                cancel_status: f.cancel_status,
+            },
             6 => EventData::SellerDeauthorization { message: f.message },
-            7 => EventData::UpcomingAuthorizationExpiration { expiration_time: f.expiration_time },
+            7 => EventData::UpcomingAuthorizationExpiration {
+                expiration_time: f.expiration_time,
+            },
             other => EventData::Other(other),
         })
     }
@@ -106,18 +112,26 @@ impl WebhookEvent {
 
 /// `lowercase_hex(HMAC_SHA256(key = app_secret, message = app_key + raw_body))`.
 pub fn webhook_signature(app_key: &str, app_secret: &AppSecret, raw_body: &[u8]) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(app_secret.expose().as_bytes()).expect("HMAC-SHA256 accepts keys of any length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(app_secret.expose().as_bytes())
+        .expect("HMAC-SHA256 accepts keys of any length");
     mac.update(app_key.as_bytes());
     mac.update(raw_body);
     hex::encode(mac.finalize().into_bytes())
 }
 
 /// Checks the `Authorization` header of a delivery in constant time.
-pub fn verify_webhook(app_key: &str, app_secret: &AppSecret, raw_body: &[u8], authorization: &str) -> bool {
+pub fn verify_webhook(
+    app_key: &str,
+    app_secret: &AppSecret,
+    raw_body: &[u8],
+    authorization: &str,
+) -> bool {
     use subtle::ConstantTimeEq;
     let expected = webhook_signature(app_key, app_secret, raw_body);
-    expected.as_bytes().ct_eq(authorization.trim().as_bytes()).into()
+    expected
+        .as_bytes()
+        .ct_eq(authorization.trim().as_bytes())
+        .into()
 }
 
 #[cfg(test)]

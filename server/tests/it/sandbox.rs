@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use server::sandbox::{self, Sandbox, SandboxConfig, SandboxLayout};
 use server::tiktok::{
-    sign, AccessToken, AppSecret, AuthCode, ErrorKind, RefreshToken, SignableRequest, TikTokClient, TikTokConfig, TokenGrant,
+    sign, AccessToken, AppSecret, AuthCode, ErrorKind, RefreshToken, SignableRequest, TikTokClient,
+    TikTokConfig, TokenGrant,
 };
 use url::Url;
 
@@ -23,7 +24,12 @@ pub struct TestSandbox {
 }
 
 pub fn config() -> SandboxConfig {
-    SandboxConfig::new(APP_KEY, AppSecret::new(APP_SECRET), SERVICE_ID, Url::parse(REDIRECT).unwrap())
+    SandboxConfig::new(
+        APP_KEY,
+        AppSecret::new(APP_SECRET),
+        SERVICE_ID,
+        Url::parse(REDIRECT).unwrap(),
+    )
 }
 
 /// Starts a sandbox on a random port.
@@ -33,8 +39,15 @@ pub async fn spawn_sandbox_with(config: SandboxConfig, layout: SandboxLayout) ->
     let port = listener.local_addr().unwrap().port();
     let app = sandbox::router(sandbox, layout);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestSandbox { base: format!("http://127.0.0.1:{port}"), layout, http }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestSandbox {
+        base: format!("http://127.0.0.1:{port}"),
+        layout,
+        http,
+    }
 }
 
 pub async fn spawn_sandbox() -> TestSandbox {
@@ -44,13 +57,22 @@ pub async fn spawn_sandbox() -> TestSandbox {
 impl TestSandbox {
     fn prefixes(&self) -> (String, String, String) {
         let (page, auth, api) = self.layout.prefixes();
-        (format!("{}{page}", self.base), format!("{}{auth}", self.base), format!("{}{api}", self.base))
+        (
+            format!("{}{page}", self.base),
+            format!("{}{auth}", self.base),
+            format!("{}{api}", self.base),
+        )
     }
 
     /// The client configured against this sandbox.
     pub fn client_config(&self) -> TikTokConfig {
         let (_, auth, api) = self.prefixes();
-        TikTokConfig::new(APP_KEY, AppSecret::new(APP_SECRET), Url::parse(&auth).unwrap(), Url::parse(&api).unwrap())
+        TikTokConfig::new(
+            APP_KEY,
+            AppSecret::new(APP_SECRET),
+            Url::parse(&auth).unwrap(),
+            Url::parse(&api).unwrap(),
+        )
     }
 
     pub fn client(&self) -> TikTokClient {
@@ -60,32 +82,71 @@ impl TestSandbox {
     /// Consents as `persona` through the HTML form and returns the redirect's query.
     pub async fn consent(&self, persona: &str, state: &str) -> BTreeMap<String, String> {
         let (page, _, _) = self.prefixes();
-        let form = [("service_id", SERVICE_ID), ("state", state), ("persona", persona)];
-        let response = self.http.post(format!("{page}/open/authorize")).form(&form).send().await.unwrap();
+        let form = [
+            ("service_id", SERVICE_ID),
+            ("state", state),
+            ("persona", persona),
+        ];
+        let response = self
+            .http
+            .post(format!("{page}/open/authorize"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 303);
         let location = response.headers()["location"].to_str().unwrap().to_string();
         assert!(location.starts_with(REDIRECT), "{location}");
-        Url::parse(&location).unwrap().query_pairs().into_owned().collect()
+        Url::parse(&location)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
     }
 
     /// Consents and exchanges the code.
     pub async fn connect(&self, persona: &str) -> TokenGrant {
         let query = self.consent(persona, "st").await;
-        self.client().get_token(&AuthCode::new(query["code"].clone())).await.unwrap()
+        self.client()
+            .get_token(&AuthCode::new(query["code"].clone()))
+            .await
+            .unwrap()
     }
 
     /// A raw signed call, to test what the client never sends.
-    pub async fn raw(&self, path: &str, params: &[(&str, &str)], token: &str, timestamp: i64, forge: bool) -> serde_json::Value {
+    pub async fn raw(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+        token: &str,
+        timestamp: i64,
+        forge: bool,
+    ) -> serde_json::Value {
         let (_, _, api) = self.prefixes();
         let mut all: Vec<(&str, &str)> = vec![("app_key", APP_KEY)];
         all.extend_from_slice(params);
         let ts = timestamp.to_string();
         all.push(("timestamp", &ts));
-        let mut signature = sign(&SignableRequest { path, params: &all, body: None }, &AppSecret::new(APP_SECRET), timestamp)
-            .as_str()
-            .to_string();
+        let mut signature = sign(
+            &SignableRequest {
+                path,
+                params: &all,
+                body: None,
+            },
+            &AppSecret::new(APP_SECRET),
+            timestamp,
+        )
+        .as_str()
+        .to_string();
         if forge {
-            signature.replace_range(0..2, if signature.starts_with("00") { "11" } else { "00" });
+            signature.replace_range(
+                0..2,
+                if signature.starts_with("00") {
+                    "11"
+                } else {
+                    "00"
+                },
+            );
         }
         all.push(("sign", &signature));
         let response = self
@@ -102,16 +163,33 @@ impl TestSandbox {
 }
 
 pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 #[tokio::test]
 async fn the_consent_page_offers_every_persona_and_a_deny_button_in_a_post_form() {
     let s = spawn_sandbox().await;
-    let html = s.http.get(format!("{}/open/authorize?service_id={SERVICE_ID}&state=abc%3Cx", s.base)).send().await.unwrap().text().await.unwrap();
+    let html = s
+        .http
+        .get(format!(
+            "{}/open/authorize?service_id={SERVICE_ID}&state=abc%3Cx",
+            s.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Authorize shopscore to read your TikTok Shop data"));
     assert!(html.contains("<form method=\"post\""));
-    assert!(html.contains("name=\"state\" value=\"abc&lt;x\""), "state is carried, escaped");
+    assert!(
+        html.contains("name=\"state\" value=\"abc&lt;x\""),
+        "state is carried, escaped"
+    );
     for persona in [
         "seller-boutique",
         "creator-fashion",
@@ -123,11 +201,17 @@ async fn the_consent_page_offers_every_persona_and_a_deny_button_in_a_post_form(
         "multi-shop",
         "large-shop",
     ] {
-        assert!(html.contains(&format!("name=\"persona\" value=\"{persona}\"")), "{persona} missing");
+        assert!(
+            html.contains(&format!("name=\"persona\" value=\"{persona}\"")),
+            "{persona} missing"
+        );
     }
     assert!(html.contains("value=\"deny\""));
     assert!(html.contains("seller.finance.info"));
-    assert!(!html.contains("<script") && !html.contains("style="), "strict-CSP friendly");
+    assert!(
+        !html.contains("<script") && !html.contains("style="),
+        "strict-CSP friendly"
+    );
 }
 
 #[tokio::test]
@@ -141,12 +225,25 @@ async fn consent_redirects_with_a_code_and_the_unchanged_state() {
 #[tokio::test]
 async fn denial_redirects_with_an_error_and_no_code() {
     let s = spawn_sandbox().await;
-    let form = [("service_id", SERVICE_ID), ("state", "s1"), ("action", "deny")];
-    let response = s.http.post(format!("{}/open/authorize", s.base)).form(&form).send().await.unwrap();
+    let form = [
+        ("service_id", SERVICE_ID),
+        ("state", "s1"),
+        ("action", "deny"),
+    ];
+    let response = s
+        .http
+        .post(format!("{}/open/authorize", s.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 303);
     let location = Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
     let query: BTreeMap<String, String> = location.query_pairs().into_owned().collect();
-    assert_eq!(query.get("error").map(String::as_str), Some("access_denied"));
+    assert_eq!(
+        query.get("error").map(String::as_str),
+        Some("access_denied")
+    );
     assert_eq!(query.get("state").map(String::as_str), Some("s1"));
     assert!(!query.contains_key("code"));
 }
@@ -154,7 +251,15 @@ async fn denial_redirects_with_an_error_and_no_code() {
 #[tokio::test]
 async fn an_unknown_service_id_gets_no_consent_page() {
     let s = spawn_sandbox().await;
-    let response = s.http.get(format!("{}/open/authorize?service_id=other&state=x", s.base)).send().await.unwrap();
+    let response = s
+        .http
+        .get(format!(
+            "{}/open/authorize?service_id=other&state=x",
+            s.base
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400);
 }
 
@@ -163,10 +268,16 @@ async fn the_token_exchange_returns_absolute_expiry_times_and_the_persona() {
     let s = spawn_sandbox().await;
     let before = now();
     let grant = s.connect("seller-boutique").await;
-    assert!((grant.access_token_expire_in - before - 4 * 3600).abs() <= 5, "4 hours, absolute");
+    assert!(
+        (grant.access_token_expire_in - before - 4 * 3600).abs() <= 5,
+        "4 hours, absolute"
+    );
     assert!(grant.refresh_token_expire_in > grant.access_token_expire_in);
     assert_eq!(grant.seller_base_region, "US");
-    assert!(grant.granted_scopes.iter().any(|s| s == "seller.finance.info"));
+    assert!(grant
+        .granted_scopes
+        .iter()
+        .any(|s| s == "seller.finance.info"));
     assert_eq!(format!("{:?}", grant.access_token), "[redacted]");
 }
 
@@ -198,10 +309,16 @@ async fn refresh_rotates_the_refresh_token_and_retires_the_old_one() {
     let second = client.refresh_token(&first.refresh_token).await.unwrap();
     assert_ne!(second.refresh_token, first.refresh_token);
     assert_ne!(second.access_token, first.access_token);
-    let err = client.refresh_token(&first.refresh_token).await.unwrap_err();
+    let err = client
+        .refresh_token(&first.refresh_token)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidToken);
     client.refresh_token(&second.refresh_token).await.unwrap();
-    let err = client.refresh_token(&RefreshToken::new("nonsense")).await.unwrap_err();
+    let err = client
+        .refresh_token(&RefreshToken::new("nonsense"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidToken);
 }
 
@@ -211,7 +328,11 @@ async fn wrong_app_credentials_cannot_exchange_a_code() {
     let code = AuthCode::new(s.consent("seller-boutique", "x").await["code"].clone());
     let mut config = s.client_config();
     config.app_secret = AppSecret::new("wrong");
-    let err = TikTokClient::new(config).unwrap().get_token(&code).await.unwrap_err();
+    let err = TikTokClient::new(config)
+        .unwrap()
+        .get_token(&code)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(36009004));
 }
 
@@ -219,13 +340,37 @@ async fn wrong_app_credentials_cannot_exchange_a_code() {
 async fn a_forged_signature_is_rejected_with_106001() {
     let s = spawn_sandbox().await;
     let grant = s.connect("seller-boutique").await;
-    let ok = s.raw("/authorization/202309/shops", &[], grant.access_token.expose(), now(), false).await;
+    let ok = s
+        .raw(
+            "/authorization/202309/shops",
+            &[],
+            grant.access_token.expose(),
+            now(),
+            false,
+        )
+        .await;
     assert_eq!(ok["code"], 0, "{ok}");
-    let forged = s.raw("/authorization/202309/shops", &[], grant.access_token.expose(), now(), true).await;
+    let forged = s
+        .raw(
+            "/authorization/202309/shops",
+            &[],
+            grant.access_token.expose(),
+            now(),
+            true,
+        )
+        .await;
     assert_eq!(forged["code"], 106001, "{forged}");
     let mut config = s.client_config();
     config.app_secret = AppSecret::new("not-the-secret");
-    let err = TikTokClient::new(config).unwrap().send(&grant.access_token, None, &server::tiktok::api::GetAuthorizedShops).await.unwrap_err();
+    let err = TikTokClient::new(config)
+        .unwrap()
+        .send(
+            &grant.access_token,
+            None,
+            &server::tiktok::api::GetAuthorizedShops,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidSignature);
 }
 
@@ -234,11 +379,29 @@ async fn a_timestamp_outside_the_window_is_rejected() {
     let s = spawn_sandbox().await;
     let grant = s.connect("seller-boutique").await;
     let token = grant.access_token.expose();
-    let stale = s.raw("/authorization/202309/shops", &[], token, now() - 301, false).await;
+    let stale = s
+        .raw(
+            "/authorization/202309/shops",
+            &[],
+            token,
+            now() - 301,
+            false,
+        )
+        .await;
     assert_eq!(stale["code"], 36009004, "{stale}");
-    let future = s.raw("/authorization/202309/shops", &[], token, now() + 60, false).await;
+    let future = s
+        .raw("/authorization/202309/shops", &[], token, now() + 60, false)
+        .await;
     assert_eq!(future["code"], 36009004, "{future}");
-    let recent = s.raw("/authorization/202309/shops", &[], token, now() - 240, false).await;
+    let recent = s
+        .raw(
+            "/authorization/202309/shops",
+            &[],
+            token,
+            now() - 240,
+            false,
+        )
+        .await;
     assert_eq!(recent["code"], 0, "{recent}");
 }
 
@@ -247,12 +410,36 @@ async fn unknown_and_expired_tokens_are_rejected_with_105001_and_105002() {
     let mut config = config();
     config.access_ttl = Duration::ZERO;
     let s = spawn_sandbox_with(config, SandboxLayout::Standalone).await;
-    let unknown = s.raw("/authorization/202309/shops", &[], "ROW_made_up", now(), false).await;
+    let unknown = s
+        .raw(
+            "/authorization/202309/shops",
+            &[],
+            "ROW_made_up",
+            now(),
+            false,
+        )
+        .await;
     assert_eq!(unknown["code"], 105001);
     let grant = s.connect("seller-boutique").await;
-    let err = s.client().send(&grant.access_token, None, &server::tiktok::api::GetAuthorizedShops).await.unwrap_err();
+    let err = s
+        .client()
+        .send(
+            &grant.access_token,
+            None,
+            &server::tiktok::api::GetAuthorizedShops,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TokenExpired);
-    let err = s.client().send(&AccessToken::new("x"), None, &server::tiktok::api::GetAuthorizedShops).await.unwrap_err();
+    let err = s
+        .client()
+        .send(
+            &AccessToken::new("x"),
+            None,
+            &server::tiktok::api::GetAuthorizedShops,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidToken);
 }
 
@@ -261,9 +448,19 @@ async fn a_shop_scoped_call_needs_the_right_cipher() {
     let s = spawn_sandbox().await;
     let grant = s.connect("seller-boutique").await;
     let token = grant.access_token.expose();
-    let missing = s.raw("/order/202309/orders", &[("ids", "1")], token, now(), false).await;
+    let missing = s
+        .raw("/order/202309/orders", &[("ids", "1")], token, now(), false)
+        .await;
     assert_eq!(missing["code"], 106013, "{missing}");
-    let foreign = s.raw("/order/202309/orders", &[("ids", "1"), ("shop_cipher", "GCP_other")], token, now(), false).await;
+    let foreign = s
+        .raw(
+            "/order/202309/orders",
+            &[("ids", "1"), ("shop_cipher", "GCP_other")],
+            token,
+            now(),
+            false,
+        )
+        .await;
     assert_eq!(foreign["code"], 106013, "{foreign}");
 }
 
@@ -272,15 +469,43 @@ async fn a_missing_scope_answers_105005() {
     let s = spawn_sandbox().await;
     let grant = s.connect("missing-finance-scope").await;
     let client = s.client();
-    let shops = client.send(&grant.access_token, None, &server::tiktok::api::GetAuthorizedShops).await.unwrap();
+    let shops = client
+        .send(
+            &grant.access_token,
+            None,
+            &server::tiktok::api::GetAuthorizedShops,
+        )
+        .await
+        .unwrap();
     let cipher = server::tiktok::ShopCipher::parse(shops.shops[0].cipher.clone()).unwrap();
-    let err = client.send(&grant.access_token, Some(&cipher), &server::tiktok::api::GetStatements::default()).await.unwrap_err();
+    let err = client
+        .send(
+            &grant.access_token,
+            Some(&cipher),
+            &server::tiktok::api::GetStatements::default(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MissingScope);
     // Other endpoints still answer.
-    let orders = client.send(&grant.access_token, Some(&cipher), &server::tiktok::api::SearchOrders::created_between(0, now())).await.unwrap();
+    let orders = client
+        .send(
+            &grant.access_token,
+            Some(&cipher),
+            &server::tiktok::api::SearchOrders::created_between(0, now()),
+        )
+        .await
+        .unwrap();
     assert!(orders.total_count > 0);
     let creator = s.connect("creator-fashion").await;
-    let err = client.send(&creator.access_token, None, &server::tiktok::api::GetAuthorizedShops).await.unwrap_err();
+    let err = client
+        .send(
+            &creator.access_token,
+            None,
+            &server::tiktok::api::GetAuthorizedShops,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MissingScope);
 }
 
@@ -292,7 +517,17 @@ async fn the_per_shop_rate_limit_answers_429_with_36009002() {
     let grant = s.connect("seller-boutique").await;
     let mut codes = Vec::new();
     for _ in 0..8 {
-        codes.push(s.raw("/authorization/202309/shops", &[], grant.access_token.expose(), now(), false).await["code"].clone());
+        codes.push(
+            s.raw(
+                "/authorization/202309/shops",
+                &[],
+                grant.access_token.expose(),
+                now(),
+                false,
+            )
+            .await["code"]
+                .clone(),
+        );
     }
     assert!(codes.iter().any(|c| c == 36009002), "{codes:?}");
     assert_eq!(codes[0], 0);
@@ -308,21 +543,59 @@ async fn with_every_call_faulted_the_client_gets_typed_errors_not_panics() {
     client_config.max_retries = 1;
     let client = TikTokClient::new(client_config).unwrap();
     for _ in 0..6 {
-        let err = client.send(&grant.access_token, None, &server::tiktok::api::GetAuthorizedShops).await.unwrap_err();
-        assert!(matches!(err.kind(), ErrorKind::ServerError | ErrorKind::RateLimited | ErrorKind::Decode), "{err}");
+        let err = client
+            .send(
+                &grant.access_token,
+                None,
+                &server::tiktok::api::GetAuthorizedShops,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::ServerError | ErrorKind::RateLimited | ErrorKind::Decode
+            ),
+            "{err}"
+        );
     }
 }
 
 #[tokio::test]
 async fn the_mounted_layout_serves_the_same_protocol_under_sandbox() {
     let s = spawn_sandbox_with(config(), SandboxLayout::Mounted).await;
-    let page = s.http.get(format!("{}/sandbox/open/authorize?service_id={SERVICE_ID}&state=x", s.base)).send().await.unwrap();
+    let page = s
+        .http
+        .get(format!(
+            "{}/sandbox/open/authorize?service_id={SERVICE_ID}&state=x",
+            s.base
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("action=\"/sandbox/open/authorize\""));
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("action=\"/sandbox/open/authorize\""));
     let grant = s.connect("seller-boutique").await;
-    let shops = s.client().send(&grant.access_token, None, &server::tiktok::api::GetAuthorizedShops).await.unwrap();
+    let shops = s
+        .client()
+        .send(
+            &grant.access_token,
+            None,
+            &server::tiktok::api::GetAuthorizedShops,
+        )
+        .await
+        .unwrap();
     assert_eq!(shops.shops.len(), 1);
-    let standalone_path = s.http.get(format!("{}/authorization/202309/shops", s.base)).send().await.unwrap();
+    let standalone_path = s
+        .http
+        .get(format!("{}/authorization/202309/shops", s.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(standalone_path.status(), 404);
 }
 
@@ -331,6 +604,14 @@ async fn tokens_stay_valid_across_a_restart_with_the_same_credentials() {
     let first = spawn_sandbox().await;
     let grant = first.connect("seller-boutique").await;
     let second = spawn_sandbox().await;
-    let shops = second.client().send(&grant.access_token, None, &server::tiktok::api::GetAuthorizedShops).await.unwrap();
+    let shops = second
+        .client()
+        .send(
+            &grant.access_token,
+            None,
+            &server::tiktok::api::GetAuthorizedShops,
+        )
+        .await
+        .unwrap();
     assert_eq!(shops.shops.len(), 1);
 }

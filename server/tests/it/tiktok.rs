@@ -25,11 +25,20 @@ async fn connect(s: &TestSandbox, persona: &str) -> Connected {
     let grant = s.connect(persona).await;
     let client = s.client();
     let shops = if grant.user_type == UserType::Seller {
-        client.send(&grant.access_token, None, &api::GetAuthorizedShops).await.unwrap().shops
+        client
+            .send(&grant.access_token, None, &api::GetAuthorizedShops)
+            .await
+            .unwrap()
+            .shops
     } else {
         Vec::new()
     };
-    Connected { client, token: grant.access_token, shops, user_type: grant.user_type }
+    Connected {
+        client,
+        token: grant.access_token,
+        shops,
+        user_type: grant.user_type,
+    }
 }
 
 /// Fetches every record of a shop over the last 90 days, normalised.
@@ -37,22 +46,56 @@ async fn shop_records(c: &Connected, shop: &api::AuthorizedShop) -> Vec<Record> 
     let cipher = ShopCipher::parse(shop.cipher.clone()).unwrap();
     let (from, until) = (now() - WINDOW_DAYS * 86_400, now() + 1);
     let mut records = Vec::new();
-    let mut pages = c.client.pages(&c.token, Some(&cipher), api::SearchOrders::created_between(from, until));
+    let mut pages = c.client.pages(
+        &c.token,
+        Some(&cipher),
+        api::SearchOrders::created_between(from, until),
+    );
     while let Some(page) = pages.next_page().await {
-        records.extend(page.unwrap().orders.iter().map(|o| normalize::order(&shop.id, o)));
+        records.extend(
+            page.unwrap()
+                .orders
+                .iter()
+                .map(|o| normalize::order(&shop.id, o)),
+        );
     }
-    let mut pages = c.client.pages(&c.token, Some(&cipher), api::SearchReturns::created_between(from, until));
+    let mut pages = c.client.pages(
+        &c.token,
+        Some(&cipher),
+        api::SearchReturns::created_between(from, until),
+    );
     while let Some(page) = pages.next_page().await {
-        records.extend(page.unwrap().return_orders.iter().map(|r| normalize::return_order(&shop.id, r)));
+        records.extend(
+            page.unwrap()
+                .return_orders
+                .iter()
+                .map(|r| normalize::return_order(&shop.id, r)),
+        );
     }
-    let statements = api::GetStatements { statement_time_ge: Some(from), statement_time_lt: Some(until), ..Default::default() };
+    let statements = api::GetStatements {
+        statement_time_ge: Some(from),
+        statement_time_lt: Some(until),
+        ..Default::default()
+    };
     let mut pages = c.client.pages(&c.token, Some(&cipher), statements);
     while let Some(page) = pages.next_page().await {
-        records.extend(page.unwrap().statements.iter().map(|s| normalize::statement(&shop.id, s)));
+        records.extend(
+            page.unwrap()
+                .statements
+                .iter()
+                .map(|s| normalize::statement(&shop.id, s)),
+        );
     }
-    let mut pages = c.client.pages(&c.token, Some(&cipher), api::SearchProducts::default());
+    let mut pages = c
+        .client
+        .pages(&c.token, Some(&cipher), api::SearchProducts::default());
     while let Some(page) = pages.next_page().await {
-        records.extend(page.unwrap().products.iter().map(|p| normalize::product(&shop.id, p)));
+        records.extend(
+            page.unwrap()
+                .products
+                .iter()
+                .map(|p| normalize::product(&shop.id, p)),
+        );
     }
     records
 }
@@ -60,7 +103,11 @@ async fn shop_records(c: &Connected, shop: &api::AuthorizedShop) -> Vec<Record> 
 async fn creator_records(c: &Connected, source: &str) -> Vec<Record> {
     let (from, until) = (now() - WINDOW_DAYS * 86_400, now() + 1);
     let mut records = Vec::new();
-    let mut pages = c.client.pages(&c.token, None, api::SearchCreatorAffiliateOrders::created_between(from, until));
+    let mut pages = c.client.pages(
+        &c.token,
+        None,
+        api::SearchCreatorAffiliateOrders::created_between(from, until),
+    );
     while let Some(page) = pages.next_page().await {
         for order in &page.unwrap().orders {
             records.extend(normalize::affiliate_order(source, order));
@@ -79,17 +126,31 @@ async fn seller_boutique_has_150_paid_orders_15000_gmv_and_a_5_percent_return_ra
     let c = connect(&s, "seller-boutique").await;
     assert_eq!(c.shops.len(), 1);
     let shop = &c.shops[0];
-    assert_eq!((shop.region.as_str(), shop.seller_type.as_str()), ("US", "LOCAL"));
+    assert_eq!(
+        (shop.region.as_str(), shop.seller_type.as_str()),
+        ("US", "LOCAL")
+    );
     let records = shop_records(&c, shop).await;
     assert!(records.iter().all(|r| !matches!(r, Record::Unparseable(_))));
-    let report = compute_income(IncomeWindow::ninety_days(now()), &[SourceInfo::new(&shop.id, SourceKind::Shop, Currency::USD)], records.clone());
+    let report = compute_income(
+        IncomeWindow::ninety_days(now()),
+        &[SourceInfo::new(&shop.id, SourceKind::Shop, Currency::USD)],
+        records.clone(),
+    );
     assert_eq!(report.counts.paid_orders, 150);
     assert_eq!(report.usd.gmv, usd(1_500_000));
     assert_eq!(report.usd.refunds, usd(75_000));
     assert_eq!(report.usd.net_revenue, usd(1_425_000));
     assert_eq!(report.return_rate, Some(0.05));
-    assert!(report.counts.unpaid_orders > 0 && report.counts.cancelled_orders > 0 && report.counts.sample_orders > 0);
-    assert!(report.counts.statements > 0, "delivered orders settle into statements");
+    assert!(
+        report.counts.unpaid_orders > 0
+            && report.counts.cancelled_orders > 0
+            && report.counts.sample_orders > 0
+    );
+    assert!(
+        report.counts.statements > 0,
+        "delivered orders settle into statements"
+    );
     let statuses: HashSet<String> = records
         .iter()
         .filter_map(|r| match r {
@@ -105,20 +166,41 @@ async fn statements_and_payments_settle_delivered_orders_minus_fees() {
     let s = spawn_sandbox().await;
     let c = connect(&s, "seller-boutique").await;
     let cipher = ShopCipher::parse(c.shops[0].cipher.clone()).unwrap();
-    let statements = c.client.send(&c.token, Some(&cipher), &api::GetStatements::default()).await.unwrap().statements;
-    let payments = c.client.send(&c.token, Some(&cipher), &api::GetPayments::default()).await.unwrap().payments;
+    let statements = c
+        .client
+        .send(&c.token, Some(&cipher), &api::GetStatements::default())
+        .await
+        .unwrap()
+        .statements;
+    let payments = c
+        .client
+        .send(&c.token, Some(&cipher), &api::GetPayments::default())
+        .await
+        .unwrap()
+        .payments;
     assert_eq!(statements.len(), payments.len());
     for (st, pay) in statements.iter().zip(&payments) {
         assert_eq!(st.payment_id, pay.id);
         assert_eq!(st.settlement_amount, pay.amount.value);
         let revenue = Money::parse(&st.revenue_amount, Currency::USD).unwrap();
         let settled = Money::parse(&st.settlement_amount, Currency::USD).unwrap();
-        assert!(settled.minor < revenue.minor || revenue.minor == 0, "fees come off");
+        assert!(
+            settled.minor < revenue.minor || revenue.minor == 0,
+            "fees come off"
+        );
     }
     assert!(payments.iter().any(|p| p.status == "PAID"));
-    let withdrawals = c.client.send(&c.token, Some(&cipher), &api::GetWithdrawals::default()).await.unwrap();
+    let withdrawals = c
+        .client
+        .send(&c.token, Some(&cipher), &api::GetWithdrawals::default())
+        .await
+        .unwrap();
     assert!(withdrawals.total_count > 0);
-    let metrics = c.client.send(&c.token, Some(&cipher), &api::GetShopPerformance).await.unwrap();
+    let metrics = c
+        .client
+        .send(&c.token, Some(&cipher), &api::GetShopPerformance)
+        .await
+        .unwrap();
     let metrics = normalize::shop_metrics(&metrics);
     assert_eq!(metrics.rating, Some(4.8));
     assert_eq!(metrics.violations, Some(0));
@@ -129,13 +211,28 @@ async fn creator_fashion_settles_4500_on_30000_of_sales_and_reports_unsettled_ap
     let s = spawn_sandbox().await;
     let c = connect(&s, "creator-fashion").await;
     assert_eq!(c.user_type, UserType::Creator);
-    let profile = c.client.send(&c.token, None, &api::GetCreatorProfile).await.unwrap();
+    let profile = c
+        .client
+        .send(&c.token, None, &api::GetCreatorProfile)
+        .await
+        .unwrap();
     assert_eq!(profile.selection_region, "US");
     let records = creator_records(&c, "creator").await;
-    let report = compute_income(IncomeWindow::ninety_days(now()), &[SourceInfo::new("creator", SourceKind::Creator, Currency::USD)], records);
+    let report = compute_income(
+        IncomeWindow::ninety_days(now()),
+        &[SourceInfo::new(
+            "creator",
+            SourceKind::Creator,
+            Currency::USD,
+        )],
+        records,
+    );
     assert_eq!(report.counts.affiliate_settled, 200);
     assert_eq!(report.usd.affiliate_settled, usd(450_000));
-    assert!(report.usd.affiliate_estimated.minor > 0, "unsettled orders are reported separately");
+    assert!(
+        report.usd.affiliate_estimated.minor > 0,
+        "unsettled orders are reported separately"
+    );
     assert_eq!(report.usd.total_income, usd(450_000));
 }
 
@@ -146,13 +243,24 @@ async fn hybrid_nets_10000_as_a_seller_and_3000_as_a_creator() {
     let shop = &c.shops[0];
     let mut records = shop_records(&c, shop).await;
     records.extend(creator_records(&c, "creator").await);
-    let sources = [SourceInfo::new(&shop.id, SourceKind::Shop, Currency::USD), SourceInfo::new("creator", SourceKind::Creator, Currency::USD)];
+    let sources = [
+        SourceInfo::new(&shop.id, SourceKind::Shop, Currency::USD),
+        SourceInfo::new("creator", SourceKind::Creator, Currency::USD),
+    ];
     let report = compute_income(IncomeWindow::ninety_days(now()), &sources, records);
     assert_eq!(report.usd.net_revenue, usd(1_000_000));
     assert_eq!(report.usd.affiliate_settled, usd(300_000));
     assert_eq!(report.usd.total_income, usd(1_300_000));
     let cipher = ShopCipher::parse(shop.cipher.clone()).unwrap();
-    let seller_side = c.client.send(&c.token, Some(&cipher), &api::SearchSellerAffiliateOrders::created_between(0, now())).await.unwrap();
+    let seller_side = c
+        .client
+        .send(
+            &c.token,
+            Some(&cipher),
+            &api::SearchSellerAffiliateOrders::created_between(0, now()),
+        )
+        .await
+        .unwrap();
     assert!(seller_side.total_count > 0);
     assert!(seller_side.orders[0].skus[0].settlement_status.is_some());
 }
@@ -163,8 +271,23 @@ async fn empty_shop_is_active_with_no_orders() {
     let c = connect(&s, "empty-shop").await;
     assert_eq!(c.shops.len(), 1);
     let cipher = ShopCipher::parse(c.shops[0].cipher.clone()).unwrap();
-    let page = c.client.send(&c.token, Some(&cipher), &api::SearchOrders::created_between(0, now())).await.unwrap();
-    assert_eq!((page.total_count, page.orders.len(), page.next_page_token.as_str()), (0, 0, ""));
+    let page = c
+        .client
+        .send(
+            &c.token,
+            Some(&cipher),
+            &api::SearchOrders::created_between(0, now()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            page.total_count,
+            page.orders.len(),
+            page.next_page_token.as_str()
+        ),
+        (0, 0, "")
+    );
 }
 
 #[tokio::test]
@@ -173,7 +296,15 @@ async fn restricted_region_is_a_shop_in_australia_priced_in_aud() {
     let c = connect(&s, "restricted-region").await;
     assert_eq!(c.shops[0].region, "AU");
     let cipher = ShopCipher::parse(c.shops[0].cipher.clone()).unwrap();
-    let page = c.client.send(&c.token, Some(&cipher), &api::SearchOrders::created_between(0, now())).await.unwrap();
+    let page = c
+        .client
+        .send(
+            &c.token,
+            Some(&cipher),
+            &api::SearchOrders::created_between(0, now()),
+        )
+        .await
+        .unwrap();
     assert_eq!(page.orders[0].payment.as_ref().unwrap().currency, "AUD");
 }
 
@@ -192,7 +323,11 @@ async fn multi_shop_has_a_usd_shop_and_an_idr_shop_in_whole_rupiah() {
     assert_eq!(regions, vec!["US", "ID"]);
     let idr = &c.shops[1];
     let records = shop_records(&c, idr).await;
-    let report = compute_income(IncomeWindow::ninety_days(now()), &[SourceInfo::new(&idr.id, SourceKind::Shop, Currency::IDR)], records.clone());
+    let report = compute_income(
+        IncomeWindow::ninety_days(now()),
+        &[SourceInfo::new(&idr.id, SourceKind::Shop, Currency::IDR)],
+        records.clone(),
+    );
     assert_eq!(report.counts.paid_orders, 60);
     for record in &records {
         if let Record::Order(o) = record {
@@ -200,8 +335,21 @@ async fn multi_shop_has_a_usd_shop_and_an_idr_shop_in_whole_rupiah() {
         }
     }
     let cipher = ShopCipher::parse(idr.cipher.clone()).unwrap();
-    let page = c.client.send(&c.token, Some(&cipher), &api::SearchOrders::created_between(0, now())).await.unwrap();
-    assert!(!page.orders[0].payment.as_ref().unwrap().total_amount.contains('.'));
+    let page = c
+        .client
+        .send(
+            &c.token,
+            Some(&cipher),
+            &api::SearchOrders::created_between(0, now()),
+        )
+        .await
+        .unwrap();
+    assert!(!page.orders[0]
+        .payment
+        .as_ref()
+        .unwrap()
+        .total_amount
+        .contains('.'));
 }
 
 #[tokio::test]
@@ -209,9 +357,25 @@ async fn order_detail_returns_the_orders_the_search_listed() {
     let s = spawn_sandbox().await;
     let c = connect(&s, "seller-boutique").await;
     let cipher = ShopCipher::parse(c.shops[0].cipher.clone()).unwrap();
-    let page = c.client.send(&c.token, Some(&cipher), &api::SearchOrders::created_between(0, now())).await.unwrap();
+    let page = c
+        .client
+        .send(
+            &c.token,
+            Some(&cipher),
+            &api::SearchOrders::created_between(0, now()),
+        )
+        .await
+        .unwrap();
     let ids: Vec<String> = page.orders.iter().take(5).map(|o| o.id.clone()).collect();
-    let detail = c.client.send(&c.token, Some(&cipher), &api::GetOrderDetail { ids: ids.clone() }).await.unwrap();
+    let detail = c
+        .client
+        .send(
+            &c.token,
+            Some(&cipher),
+            &api::GetOrderDetail { ids: ids.clone() },
+        )
+        .await
+        .unwrap();
     assert_eq!(detail.orders, page.orders[..5].to_vec());
 }
 
@@ -221,7 +385,11 @@ async fn large_shop_pages_through_50000_orders_without_serving_one_twice() {
     let c = connect(&s, "large-shop").await;
     let cipher = ShopCipher::parse(c.shops[0].cipher.clone()).unwrap();
     let started = std::time::Instant::now();
-    let mut pages = c.client.pages(&c.token, Some(&cipher), api::SearchOrders::created_between(now() - WINDOW_DAYS * 86_400, now() + 1));
+    let mut pages = c.client.pages(
+        &c.token,
+        Some(&cipher),
+        api::SearchOrders::created_between(now() - WINDOW_DAYS * 86_400, now() + 1),
+    );
     let mut seen = HashSet::new();
     let mut count = 0;
     let mut requests = 0;
@@ -240,7 +408,10 @@ async fn large_shop_pages_through_50000_orders_without_serving_one_twice() {
         }
     }
     assert_eq!((count, requests), (50_000, 1_000));
-    eprintln!("large-shop: {count} orders in {requests} pages in {:.1} s at the default 50 requests/s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "large-shop: {count} orders in {requests} pages in {:.1} s at the default 50 requests/s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 #[tokio::test]
@@ -250,7 +421,11 @@ async fn a_tampered_page_token_is_rejected() {
     let cipher = ShopCipher::parse(c.shops[0].cipher.clone()).unwrap();
     let mut request = api::SearchOrders::created_between(0, now());
     request.page_token = Some("MTAwOmZvcmdlZA".into());
-    let err = c.client.send(&c.token, Some(&cipher), &request).await.unwrap_err();
+    let err = c
+        .client
+        .send(&c.token, Some(&cipher), &request)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(36009004));
 }
 
