@@ -14,9 +14,15 @@ pub enum AppError {
     /// The signed-in wallet may not act on this resource.
     #[error("This belongs to another wallet.")]
     Forbidden,
-    /// The request itself was malformed.
+    /// The thing asked for does not exist (or is not this wallet's).
+    #[error("Not found.")]
+    NotFound,
+    /// The request itself was malformed or failed a check; the message says which.
     #[error("{0}")]
     BadRequest(String),
+    /// An upstream service (TikTok Shop) is unavailable.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something on our side failed; the details are in the server log.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -25,10 +31,31 @@ pub enum AppError {
     Transport(String),
 }
 
+impl AppError {
+    /// The HTTP status that goes with the error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::BadRequest(_) => 400,
+            AppError::Unavailable(_) => 503,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => {
+                AppError::BadRequest(format!("Malformed request: {message}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }

@@ -5,6 +5,8 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ports;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -99,7 +99,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         config.latency = std::time::Duration::from_millis(args.latency_ms);
         config.fault_rate = args.fault_rate;
         config.rate_limit_per_sec = args.rate_limit;
-        return crate::sandbox::serve(config, args.addr).await.map_err(|e| format!("sandbox on {}: {e}", args.addr));
+        return crate::sandbox::serve(config, args.addr)
+            .await
+            .map_err(|e| format!("sandbox on {}: {e}", args.addr));
     }
     // `.env` is a development convenience; production takes the real environment only.
     let _ = dotenvy::dotenv();

@@ -18,11 +18,17 @@ use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 
-use crate::config::{AppEnv, Settings};
+use crate::config::{tiktok_hosts, AppEnv, Settings};
 use crate::db::{self, Database};
 use crate::metrics::Metrics;
+use crate::sandbox::{self, Sandbox, SandboxConfig, SandboxLayout};
 use crate::security::{self, CspNonce};
+use crate::services::connect::{AuthorizeLinks, ConnectService};
+use crate::services::wallet::WalletAuth;
+use crate::services::AppServices;
 use crate::telemetry;
+use crate::tiktok::{AppSecret, TikTokClient, TikTokConfig};
+use crate::vault::TokenVault;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "shopscore_session";
@@ -38,6 +44,10 @@ pub struct AppState {
     pub db: Arc<dyn Database>,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
+    /// The services behind the server functions.
+    pub services: Arc<AppServices>,
+    /// The mounted TikTok Shop sandbox (sandbox mode only).
+    pub sandbox: Option<Arc<Sandbox>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -61,6 +71,12 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    /// The token keys are missing or unreadable.
+    #[error("{0}")]
+    Vault(#[from] crate::vault::VaultError),
+    /// The TikTok Shop client or sandbox could not be set up.
+    #[error("TikTok Shop: {0}")]
+    TikTok(String),
 }
 
 /// A bound, ready-to-serve application (bind to port 0 in tests and read [`Application::port`]).
@@ -71,11 +87,24 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects the database, applies migrations, builds the router and binds `addr`.
+    /// Binds `addr`, then builds the application on it.
     pub async fn build(
         settings: Settings,
         leptos_options: LeptosOptions,
         addr: SocketAddr,
+    ) -> Result<Application, StartupError> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        Self::build_on(settings, leptos_options, listener).await
+    }
+
+    /// Connects the database, applies migrations, wires the services and builds the router on
+    /// an already bound listener.
+    pub async fn build_on(
+        settings: Settings,
+        leptos_options: LeptosOptions,
+        listener: TcpListener,
     ) -> Result<Application, StartupError> {
         let db = db::connect(&settings.database_url)
             .await
@@ -89,16 +118,34 @@ impl Application {
                 url: settings.database_url.redacted(),
                 source,
             })?;
+        let vault = Arc::new(TokenVault::from_settings(&settings)?);
+        let local = listener
+            .local_addr()
+            .map_err(|e| StartupError::TikTok(e.to_string()))?;
+        let wiring = tiktok_wiring(&settings, local)?;
+        let client = Arc::new(
+            TikTokClient::new(wiring.client).map_err(|e| StartupError::TikTok(e.to_string()))?,
+        );
+        let services = Arc::new(AppServices::new(
+            db.clone(),
+            WalletAuth::new(db.clone(), &settings.app_url),
+            ConnectService::new(
+                db.clone(),
+                vault,
+                client,
+                wiring.links,
+                shopscore::money::FxTable::shipped(),
+            ),
+        ));
         let state = AppState {
             leptos_options,
             settings: Arc::new(settings),
             db,
             metrics: Arc::new(Metrics::default()),
+            services,
+            sandbox: wiring.sandbox,
         };
         let router = router(state.clone());
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| StartupError::Bind { addr, source })?;
         Ok(Application {
             listener,
             router,
@@ -164,8 +211,10 @@ pub fn router(state: AppState) -> Router {
     let site_info = SiteInfo {
         sandbox: state.settings.sandbox_mode(),
     };
+    let services: Arc<dyn app::ports::Services> = state.services.clone();
     let context = move || {
         provide_context(site_info.clone());
+        provide_context(services.clone());
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(nonce) = parts.extensions.get::<CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
@@ -184,7 +233,15 @@ pub fn router(state: AppState) -> Router {
 
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let sandbox_routes = match &state.sandbox {
+        Some(sandbox) => sandbox::router(sandbox.clone(), SandboxLayout::Mounted),
+        None => Router::new(),
+    };
     Router::new()
+        .route(
+            "/api/connections/{id}",
+            axum::routing::delete(delete_connection),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -196,13 +253,172 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .with_state(state.clone())
+        .merge(sandbox_routes)
+        .layer(middleware::from_fn(
+            crate::api_errors::status_from_app_error,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             telemetry::observe,
         ))
-        .with_state(state)
+}
+
+/// `DELETE /api/connections/{id}`: disconnects (tokens deleted, an audit row kept).
+async fn delete_connection(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use app::ports::Services;
+    let result = async {
+        let wallet = state
+            .services
+            .current_wallet(&session)
+            .await?
+            .ok_or(app::error::AppError::Unauthorized)?;
+        state.services.disconnect(&wallet, &id).await
+    }
+    .await;
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => {
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (
+                status,
+                axum::Json(serde_json::json!({ "error": error.to_string() })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// How the app reaches TikTok Shop: the client's configuration, the browser's authorize link,
+/// and in sandbox mode the sandbox to mount.
+struct TikTokWiring {
+    client: TikTokConfig,
+    links: AuthorizeLinks,
+    sandbox: Option<Arc<Sandbox>>,
+}
+
+fn tiktok_wiring(settings: &Settings, local: SocketAddr) -> Result<TikTokWiring, StartupError> {
+    let hosts = &settings.tiktok_hosts;
+    let parse = |u: &str| url::Url::parse(u).map_err(|e| StartupError::TikTok(format!("{u}: {e}")));
+    let app_url = settings.app_url.as_str().trim_end_matches('/').to_string();
+    match &settings.tiktok {
+        Some(creds) => {
+            let client = TikTokConfig::new(
+                creds.app_key.clone(),
+                AppSecret::new(creds.app_secret.expose()),
+                hosts
+                    .auth_base
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(tiktok_hosts::AUTH_BASE))?,
+                hosts
+                    .api_base
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(tiktok_hosts::API_BASE))?,
+            );
+            let links = AuthorizeLinks {
+                authorize_url: hosts
+                    .authorize_url
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(tiktok_hosts::AUTHORIZE_URL))?,
+                service_id: creds.service_id.clone(),
+            };
+            Ok(TikTokWiring {
+                client,
+                links,
+                sandbox: None,
+            })
+        }
+        None => {
+            let (app_key, app_secret, service_id) = sandbox_credentials(&settings.data_dir)?;
+            let redirect = parse(&format!("{app_url}/api/tiktokshop/callback"))?;
+            let sandbox = Sandbox::new(SandboxConfig::new(
+                app_key.clone(),
+                app_secret.clone(),
+                service_id.clone(),
+                redirect,
+            ));
+            // The client reaches the mounted sandbox over HTTP on this process's own address,
+            // exactly as it would reach TikTok.
+            let host = if local.ip().is_unspecified() {
+                "127.0.0.1".to_string()
+            } else {
+                local.ip().to_string()
+            };
+            let own = format!("http://{host}:{}", local.port());
+            let client = TikTokConfig::new(
+                app_key,
+                app_secret,
+                hosts
+                    .auth_base
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(&format!("{own}/sandbox/auth")))?,
+                hosts
+                    .api_base
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(&format!("{own}/sandbox/open-api")))?,
+            );
+            let links = AuthorizeLinks {
+                authorize_url: hosts
+                    .authorize_url
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(&format!("{app_url}/sandbox/open/authorize")))?,
+                service_id,
+            };
+            Ok(TikTokWiring {
+                client,
+                links,
+                sandbox: Some(sandbox),
+            })
+        }
+    }
+}
+
+/// The local instance's sandbox app credentials: generated once and kept in
+/// `DATA_DIR/sandbox_app.json`, so tokens issued before a restart stay valid.
+fn sandbox_credentials(
+    data_dir: &std::path::Path,
+) -> Result<(String, AppSecret, String), StartupError> {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Stored {
+        app_key: String,
+        app_secret: String,
+        service_id: String,
+    }
+    let path = data_dir.join("sandbox_app.json");
+    let fail = |e: &dyn std::fmt::Display| {
+        StartupError::TikTok(format!("sandbox credentials in {}: {e}", path.display()))
+    };
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let stored: Stored = serde_json::from_str(&text).map_err(|e| fail(&e))?;
+        return Ok((
+            stored.app_key,
+            AppSecret::new(stored.app_secret),
+            stored.service_id,
+        ));
+    }
+    let (app_key, app_secret, service_id) = SandboxConfig::generate_credentials();
+    let stored = Stored {
+        app_key: app_key.clone(),
+        app_secret: app_secret.expose().to_string(),
+        service_id: service_id.clone(),
+    };
+    std::fs::create_dir_all(data_dir).map_err(|e| fail(&e))?;
+    let text = serde_json::to_string_pretty(&stored).map_err(|e| fail(&e))?;
+    std::fs::write(&path, text).map_err(|e| fail(&e))?;
+    Ok((app_key, app_secret, service_id))
 }
 
 async fn healthz() -> &'static str {

@@ -1,7 +1,11 @@
 //! The database: one trait, a SQLite and a PostgreSQL implementation chosen by the URL scheme,
 //! migrations per backend, and the session store living in the same database.
+//!
+//! Both backends run the same SQL text (`$1`-style parameters work on SQLite too); the
+//! implementation is written once in `queries.rs` and instantiated per backend.
 
 mod postgres;
+mod queries;
 mod sessions;
 mod sqlite;
 
@@ -9,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use shopscore::records::Record;
 
 pub use self::postgres::PostgresDb;
 pub use self::sessions::AnySessionStore;
@@ -30,6 +35,9 @@ pub enum DbError {
     /// A query failed.
     #[error("query failed: {0}")]
     Query(#[from] sqlx::Error),
+    /// A stored JSON document could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
 }
 
 /// Which backend is in use.
@@ -39,6 +47,86 @@ pub enum Backend {
     Sqlite,
     /// PostgreSQL, for production and several instances.
     Postgres,
+}
+
+/// What happened when a single-use value (nonce, state) was redeemed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed<T> {
+    /// Valid and now used up.
+    Fresh(T),
+    /// Never issued (or forged).
+    Unknown,
+    /// Issued and already used.
+    Reused,
+    /// Issued but past its expiry.
+    Expired,
+}
+
+/// An encrypted token as stored: which key sealed it and `nonce || ciphertext`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedToken {
+    /// Id of the key that sealed it.
+    pub key_id: String,
+    /// 12-byte nonce followed by the AES-GCM ciphertext and tag.
+    pub blob: Vec<u8>,
+}
+
+impl std::fmt::Debug for SealedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SealedToken(key {}, {} bytes)",
+            self.key_id,
+            self.blob.len()
+        )
+    }
+}
+
+/// A connection row (shop or creator account of a wallet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionRow {
+    pub id: String,
+    pub wallet: String,
+    pub platform: String,
+    pub platform_account_id: String,
+    /// `shop` or `creator`.
+    pub account_kind: String,
+    pub open_id: String,
+    pub shop_name: String,
+    pub shop_cipher: Option<String>,
+    pub region: String,
+    pub currency: String,
+    pub seller_type: Option<String>,
+    /// `active`, `needs_reconnect`, `revoked`.
+    pub status: String,
+    pub scopes: Vec<String>,
+    pub access_token: Option<SealedToken>,
+    pub access_expires_at: Option<i64>,
+    pub refresh_token: Option<SealedToken>,
+    pub refresh_expires_at: Option<i64>,
+    pub connected_at: i64,
+    pub last_synced_at: Option<i64>,
+    /// The domain `SourceInfo` as JSON.
+    pub source_info: String,
+    /// The connection's own `IncomeReport` as JSON.
+    pub revenue_data: Option<String>,
+    /// The connection's own `ScoreReport` as JSON.
+    pub score: Option<String>,
+    pub model_version: Option<String>,
+    pub inputs_digest: Option<String>,
+    /// What could not be fetched, as a JSON array.
+    pub fetch_issues: String,
+}
+
+/// The borrower's stored score over all connections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalletScoreRow {
+    pub wallet: String,
+    pub income: String,
+    pub score: String,
+    pub model_version: String,
+    pub inputs_digest: String,
+    pub computed_at: i64,
 }
 
 /// Everything the server stores. One implementation per backend.
@@ -52,6 +140,7 @@ pub trait Database: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), DbError>;
     /// The tower-sessions store backed by this database.
     fn session_store(&self) -> AnySessionStore;
+
     /// Records an audit event (who did what, never a secret).
     async fn record_event(
         &self,
@@ -64,6 +153,68 @@ pub trait Database: Send + Sync + 'static {
         &self,
         limit: i64,
     ) -> Result<Vec<(String, Option<String>, String)>, DbError>;
+
+    /// Stores a sign-in nonce issued to a session.
+    async fn create_wallet_nonce(
+        &self,
+        nonce: &str,
+        session_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), DbError>;
+    /// Redeems a sign-in nonce for the session that asked for it.
+    async fn redeem_wallet_nonce(
+        &self,
+        nonce: &str,
+        session_id: &str,
+        now: i64,
+    ) -> Result<Redeemed<()>, DbError>;
+
+    /// Stores an OAuth state (its hash) bound to a session and wallet.
+    async fn create_oauth_state(
+        &self,
+        state_hash: &str,
+        session_id: &str,
+        wallet: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), DbError>;
+    /// Redeems an OAuth state; `Fresh((session_id, wallet))` when valid.
+    async fn redeem_oauth_state(
+        &self,
+        state_hash: &str,
+        now: i64,
+    ) -> Result<Redeemed<(String, String)>, DbError>;
+
+    /// Inserts a connection, or on reconnect updates the existing one for the same wallet,
+    /// platform and account (keeping its id). Returns the id in use.
+    async fn upsert_connection(&self, row: &ConnectionRow) -> Result<String, DbError>;
+    /// Upserts records by `(connection, kind, TikTok id)` in one transaction.
+    async fn store_records(
+        &self,
+        connection_id: &str,
+        records: &[Record],
+        now: i64,
+    ) -> Result<(), DbError>;
+    /// Streams the stored records of the given connections into `sink`, one at a time.
+    async fn for_each_record(
+        &self,
+        connection_ids: &[String],
+        sink: &mut (dyn FnMut(Record) + Send),
+    ) -> Result<(), DbError>;
+    /// Saves the results of a sync: revenue data, score, fetch issues, status, last sync.
+    async fn save_connection_results(&self, row: &ConnectionRow) -> Result<(), DbError>;
+    /// The wallet's connections, oldest first.
+    async fn list_connections(&self, wallet: &str) -> Result<Vec<ConnectionRow>, DbError>;
+    /// Deletes a wallet's connection (tokens and records with it). False when it is not theirs.
+    async fn delete_connection(&self, wallet: &str, id: &str) -> Result<bool, DbError>;
+
+    /// Stores the borrower's combined score.
+    async fn save_wallet_score(&self, row: &WalletScoreRow) -> Result<(), DbError>;
+    /// Removes the borrower's combined score (no connections left).
+    async fn delete_wallet_score(&self, wallet: &str) -> Result<(), DbError>;
+    /// The borrower's combined score.
+    async fn load_wallet_score(&self, wallet: &str) -> Result<Option<WalletScoreRow>, DbError>;
 }
 
 /// Connects to the database named by the URL and returns it behind the trait.
@@ -75,7 +226,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Database>, DbError> {
 }
 
 /// The current time in unix seconds.
-pub(crate) fn now_unix() -> i64 {
+pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

@@ -3,13 +3,13 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
-use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+};
 
-use super::{now_unix, AnySessionStore, Backend, Database, DbError, CONNECT_TIMEOUT};
+use super::{AnySessionStore, Backend, DbError, CONNECT_TIMEOUT};
 
-/// The SQLite implementation of [`Database`].
+/// The SQLite implementation of [`super::Database`].
 #[derive(Clone, Debug)]
 pub struct SqliteDb {
     pool: SqlitePool,
@@ -68,64 +68,10 @@ impl SqliteDb {
     }
 }
 
-#[async_trait]
-impl Database for SqliteDb {
-    fn backend(&self) -> Backend {
-        Backend::Sqlite
-    }
-
-    async fn migrate(&self) -> Result<(), DbError> {
-        sqlx::migrate!("../migrations/sqlite")
-            .run(&self.pool)
-            .await
-            .map_err(|e| DbError::Migration(e.to_string()))?;
-        self.session_store()
-            .migrate()
-            .await
-            .map_err(|e| DbError::Migration(e.to_string()))
-    }
-
-    async fn ping(&self) -> Result<(), DbError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    fn session_store(&self) -> AnySessionStore {
-        AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
-            self.pool.clone(),
-        ))
-    }
-
-    async fn record_event(
-        &self,
-        kind: &str,
-        wallet: Option<&str>,
-        detail: &str,
-    ) -> Result<(), DbError> {
-        sqlx::query(
-            "INSERT INTO audit_events (occurred_at, kind, wallet, detail) VALUES (?, ?, ?, ?)",
-        )
-        .bind(now_unix())
-        .bind(kind)
-        .bind(wallet)
-        .bind(detail)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn recent_events(
-        &self,
-        limit: i64,
-    ) -> Result<Vec<(String, Option<String>, String)>, DbError> {
-        let rows =
-            sqlx::query("SELECT kind, wallet, detail FROM audit_events ORDER BY id DESC LIMIT ?")
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.get("kind"), r.get("wallet"), r.get("detail")))
-            .collect())
-    }
-}
+super::queries::impl_database!(
+    SqliteDb,
+    SqliteRow,
+    Backend::Sqlite,
+    "../migrations/sqlite",
+    |pool| AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(pool))
+);

@@ -1,7 +1,6 @@
 //! Test helpers: fresh databases and a running app on a random port.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use leptos::config::LeptosOptions;
 use server::config::Settings;
@@ -25,7 +24,7 @@ pub fn postgres_admin_url() -> String {
 pub struct FreshDb {
     pub url: String,
     pub name: Option<String>,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 impl FreshDb {
@@ -106,26 +105,45 @@ pub fn leptos_options() -> LeptosOptions {
 
 /// Starts the app on a random port against a fresh database of `kind`.
 pub async fn spawn_app(kind: Db) -> TestApp {
+    spawn_app_with(kind, &[]).await
+}
+
+/// Starts the app with extra settings. `APP_URL` is the bound address, as in production.
+pub async fn spawn_app_with(kind: Db, extra: &[(&str, &str)]) -> TestApp {
     let db = FreshDb::new(kind).await;
-    let settings = test_settings(&db.url, &[]);
-    let addr: SocketAddr = "127.0.0.1:0".parse().expect("address");
-    let app = Application::build(settings, leptos_options(), addr)
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let address = format!("http://127.0.0.1:{port}");
+    let data_dir = db._dir.path().join("data");
+    let data_dir = data_dir.display().to_string();
+    let mut vars = vec![
+        ("APP_URL", address.as_str()),
+        ("DATA_DIR", data_dir.as_str()),
+    ];
+    vars.extend_from_slice(extra);
+    let settings = test_settings(&db.url, &vars);
+    let app = Application::build_on(settings, leptos_options(), listener)
         .await
         .expect("the app starts");
-    let port = app.port();
     let state = app.state().clone();
     tokio::spawn(app.run_until(std::future::pending()));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("client");
     TestApp {
-        address: format!("http://127.0.0.1:{port}"),
-        client,
+        address,
+        client: new_client(),
         state,
         db,
     }
+}
+
+/// A browser-like client: cookie jar, no automatic redirects (tests follow them explicitly).
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
 }
 
 /// Declares each named `async fn(Db)` test twice: once on SQLite, once on PostgreSQL.

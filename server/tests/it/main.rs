@@ -3,8 +3,11 @@
 
 mod helpers;
 
+mod connect;
 mod health;
 mod pages;
-mod startup;
 mod sandbox;
+mod signer;
+mod startup;
 mod tiktok;
+mod wallet;

@@ -1,0 +1,35 @@
+//! The borrower's connections and score, as JSON for the page and for lenders' scripts.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json};
+
+use super::types::{ConnectionView, ScoreView};
+use crate::error::AppError;
+
+/// `GET /api/connections` → the signed-in wallet's connections.
+#[server(prefix = "/api", endpoint = "connections", input = GetUrl, output = Json)]
+pub async fn list_connections() -> Result<Vec<ConnectionView>, AppError> {
+    use super::server::{require_wallet, services, session};
+    let session = session().await?;
+    let wallet = require_wallet(&session).await?;
+    services()?.connections(&wallet).await
+}
+
+/// `GET /api/score` → the borrower's score over all connections (`null` before any).
+#[server(prefix = "/api", endpoint = "score", input = GetUrl, output = Json)]
+pub async fn get_score() -> Result<Option<ScoreView>, AppError> {
+    use super::server::{require_wallet, services, session};
+    let session = session().await?;
+    let wallet = require_wallet(&session).await?;
+    services()?.score(&wallet).await
+}
+
+/// Disconnects one of the signed-in wallet's connections (the page's button and form; lenders'
+/// scripts use `DELETE /api/connections/{id}`).
+#[server(prefix = "/api", endpoint = "connections/disconnect")]
+pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
+    use super::server::{require_wallet, services, session};
+    let session = session().await?;
+    let wallet = require_wallet(&session).await?;
+    services()?.disconnect(&wallet, &id).await
+}

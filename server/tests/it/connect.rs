@@ -1,0 +1,319 @@
+//! The connect flow against the mounted sandbox: the seed's figures, each error persona, state
+//! abuse, encryption at rest, disconnect and isolation between wallets.
+
+use crate::helpers::{spawn_app, Db, TestApp};
+use crate::on_both_databases;
+use crate::signer::TestWallet;
+
+async fn signed_in_app(db: Db) -> (TestApp, TestWallet) {
+    let app = spawn_app(db).await;
+    let wallet = TestWallet::new(1);
+    app.sign_in(&wallet).await;
+    (app, wallet)
+}
+
+fn close(actual: &serde_json::Value, expected: f64) {
+    let actual = actual
+        .as_f64()
+        .unwrap_or_else(|| panic!("not a number: {actual}"));
+    assert!((actual - expected).abs() < 0.005, "{actual} != {expected}");
+}
+
+async fn seller_boutique_connects_with_the_seed_figures(db: Db) {
+    let (app, wallet) = signed_in_app(db).await;
+    assert_eq!(
+        app.connect(&wallet, "seller-boutique").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let connections = app.connections().await;
+    let list = connections.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    let c = &list[0];
+    assert_eq!(c["platform"], "tiktok_shop");
+    assert_eq!(c["status"], "active");
+    assert_eq!(c["currency"], "USD");
+    let revenue = &c["revenueData"];
+    close(&revenue["totalRevenue"], 15_000.0);
+    close(&revenue["netRevenue"], 14_250.0);
+    close(&revenue["monthlyIncome"], 4_750.0);
+    close(&revenue["averageOrderValue"], 100.0);
+    close(&revenue["returnRate"], 0.05);
+    close(&revenue["usd"]["netRevenue"], 14_250.0);
+    assert_eq!(revenue["paidOrderCount"], 150);
+    let score = app.score().await;
+    close(&score["monthlyIncomeUsd"], 4_750.0);
+    let value = score["score"].as_f64().unwrap();
+    assert!(value > 0.0 && value <= 100.0);
+    assert_eq!(score["factors"].as_array().unwrap().len(), 4);
+    assert_eq!(score["inputsDigest"].as_str().unwrap().len(), 64);
+    assert!(!score["reasons"].as_array().unwrap().is_empty());
+}
+
+async fn hybrid_totals_13000_and_4333_33_a_month(db: Db) {
+    let (app, wallet) = signed_in_app(db).await;
+    assert_eq!(
+        app.connect(&wallet, "hybrid").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let score = app.score().await;
+    close(&score["totalIncomeUsd"], 13_000.0);
+    close(&score["monthlyIncomeUsd"], 4_333.33);
+    assert_eq!(
+        score["sources"].as_array().unwrap().len(),
+        2,
+        "a shop and a creator account"
+    );
+}
+
+async fn disconnecting_deletes_tokens_and_records_but_keeps_an_audit_row(db: Db) {
+    let (app, wallet) = signed_in_app(db).await;
+    app.connect(&wallet, "seller-boutique").await;
+    let id = app.connections().await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/connections/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(app.connections().await, serde_json::json!([]));
+    assert_eq!(app.score().await, serde_json::Value::Null);
+    let events = app.state.db.recent_events(5).await.unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e.0 == "tiktok_disconnected" && e.2.contains(&id)));
+    let again = app
+        .client
+        .delete(app.url(&format!("/api/connections/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 404);
+}
+
+on_both_databases!(
+    seller_boutique_connects_with_the_seed_figures,
+    hybrid_totals_13000_and_4333_33_a_month,
+    disconnecting_deletes_tokens_and_records_but_keeps_an_audit_row,
+);
+
+#[tokio::test]
+async fn creator_fashion_earns_4500_settled_commission() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    assert_eq!(
+        app.connect(&wallet, "creator-fashion").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let c = &app.connections().await[0];
+    assert_eq!(c["accountKind"], "creator");
+    close(&c["revenueData"]["affiliateCommission"], 4_500.0);
+    close(&c["revenueData"]["monthlyIncome"], 1_500.0);
+}
+
+#[tokio::test]
+async fn an_empty_shop_is_accepted_with_zero_income_and_credit_for_existing() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    assert_eq!(
+        app.connect(&wallet, "empty-shop").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    close(
+        &app.connections().await[0]["revenueData"]["totalRevenue"],
+        0.0,
+    );
+    let score = app.score().await;
+    close(&score["monthlyIncomeUsd"], 0.0);
+    assert!(score["score"].as_f64().unwrap() > 0.0);
+}
+
+#[tokio::test]
+async fn each_error_persona_redirects_with_its_code_and_stores_nothing() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    assert_eq!(
+        app.connect(&wallet, "no-shop").await,
+        "/dashboard?tiktokshop_error=no_shop"
+    );
+    assert_eq!(
+        app.connect(&wallet, "restricted-region").await,
+        "/dashboard?tiktokshop_error=restricted_region"
+    );
+    assert_eq!(app.connections().await, serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn a_missing_finance_scope_connects_and_names_the_permission() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    assert_eq!(
+        app.connect(&wallet, "missing-finance-scope").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let c = &app.connections().await[0];
+    let issues = c["fetchIssues"].as_array().unwrap();
+    assert!(
+        issues.iter().any(|i| i["code"] == "missing_permission"
+            && i["message"]
+                .as_str()
+                .unwrap()
+                .contains("seller.finance.info")),
+        "{issues:?}"
+    );
+    assert!(
+        c["revenueData"]["totalRevenue"].as_f64().unwrap() > 0.0,
+        "orders were still fetched"
+    );
+    assert_ne!(app.score().await["confidence"], "HIGH");
+}
+
+#[tokio::test]
+async fn denying_consent_says_so() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    let auth_url = app.auth_url(&wallet).await;
+    let callback = app.consent(&auth_url, ("action", "deny")).await;
+    assert!(!callback.contains("code="));
+    assert_eq!(
+        app.callback(&callback).await,
+        "/dashboard?tiktokshop_error=consent_denied"
+    );
+}
+
+#[tokio::test]
+async fn a_reused_forged_or_missing_state_is_refused() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    let auth_url = app.auth_url(&wallet).await;
+    let callback = app.consent(&auth_url, ("persona", "seller-boutique")).await;
+    assert_eq!(
+        app.callback(&callback).await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    assert_eq!(
+        app.callback(&callback).await,
+        "/dashboard?tiktokshop_error=state_reused"
+    );
+    let forged = app.url("/api/tiktokshop/callback?code=abc&state=forged-state-value");
+    assert_eq!(
+        app.callback(&forged).await,
+        "/dashboard?tiktokshop_error=state_invalid"
+    );
+    let missing = app.url("/api/tiktokshop/callback?code=abc");
+    assert_eq!(
+        app.callback(&missing).await,
+        "/dashboard?tiktokshop_error=state_missing"
+    );
+}
+
+#[tokio::test]
+async fn the_auth_url_is_only_for_the_signed_in_wallet() {
+    let app = spawn_app(Db::Sqlite).await;
+    let wallet = TestWallet::new(1);
+    let res = app
+        .get(&format!("/api/tiktokshop/auth?wallet={}", wallet.address()))
+        .await;
+    assert_eq!(res.status(), 401);
+    app.sign_in(&wallet).await;
+    let other = TestWallet::new(9);
+    let res = app
+        .get(&format!("/api/tiktokshop/auth?wallet={}", other.address()))
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app.get("/api/tiktokshop/auth?wallet=not-an-address").await;
+    assert_eq!(res.status(), 400);
+    let url = app.auth_url(&wallet).await;
+    let state = url.split("state=").nth(1).unwrap();
+    assert!(state.len() >= 43, "at least 256 bits of state");
+}
+
+#[tokio::test]
+async fn tokens_are_encrypted_at_rest() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    app.connect(&wallet, "seller-boutique").await;
+    let rows = app
+        .state
+        .db
+        .list_connections(&wallet.address())
+        .await
+        .unwrap();
+    let row = &rows[0];
+    let data = app.db._dir.path().join("data");
+    let key = |name: &str| {
+        let text = std::fs::read_to_string(data.join(name)).unwrap();
+        server::config::EncryptionKey::from_hex("TOKEN_ENCRYPTION_KEY", &text).unwrap()
+    };
+    let vault = server::vault::TokenVault::new(
+        &key("token_encryption.key"),
+        &key("refresh_token_encryption.key"),
+    );
+    let access = vault
+        .open(
+            &row.id,
+            server::vault::TokenKind::Access,
+            row.access_token.as_ref().unwrap(),
+        )
+        .unwrap();
+    assert!(access.expose().len() > 16);
+    let raw = std::fs::read(app.db.url.trim_start_matches("sqlite://")).unwrap();
+    assert!(
+        !raw.windows(access.expose().len())
+            .any(|w| w == access.expose().as_bytes()),
+        "no plaintext token on disk"
+    );
+    let json = serde_json::to_string(&app.connections().await).unwrap();
+    assert!(!json.contains(access.expose()));
+}
+
+#[tokio::test]
+async fn another_wallet_sees_none_of_the_first_wallets_data() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    app.connect(&wallet, "seller-boutique").await;
+    let id = app.connections().await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = TestApp {
+        client: crate::helpers::new_client(),
+        ..app
+    };
+    other.sign_in(&TestWallet::new(9)).await;
+    assert_eq!(other.connections().await, serde_json::json!([]));
+    assert_eq!(other.score().await, serde_json::Value::Null);
+    let res = other
+        .client
+        .delete(other.url(&format!("/api/connections/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn reconnecting_keeps_the_connection_and_refreshes_it() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    app.connect(&wallet, "seller-boutique").await;
+    let first = app.connections().await[0]["id"].clone();
+    assert_eq!(
+        app.connect(&wallet, "seller-boutique").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let list = app.connections().await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], first);
+    close(&list[0]["revenueData"]["totalRevenue"], 15_000.0);
+}
+
+#[tokio::test]
+async fn json_endpoints_answer_401_without_a_wallet() {
+    let app = spawn_app(Db::Sqlite).await;
+    assert_eq!(app.get("/api/connections").await.status(), 401);
+    assert_eq!(app.get("/api/score").await.status(), 401);
+    assert_eq!(
+        app.client
+            .delete(app.url("/api/connections/abc"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}

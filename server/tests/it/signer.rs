@@ -1,0 +1,197 @@
+//! A test wallet: a fixed secp256k1 key signing EIP-191 `personal_sign` messages, and the
+//! flows a browser performs (sign in, connect a sandbox persona) driven over HTTP.
+
+use k256::ecdsa::SigningKey;
+use sha3::{Digest, Keccak256};
+
+use crate::helpers::TestApp;
+
+/// A wallet with a private key.
+pub struct TestWallet {
+    key: SigningKey,
+}
+
+impl TestWallet {
+    /// A deterministic wallet from a one-byte seed (seed 1 is Hardhat's first test account).
+    pub fn new(seed: u8) -> TestWallet {
+        let bytes: [u8; 32] = match seed {
+            1 => hex::decode("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+                .unwrap()
+                .try_into()
+                .unwrap(),
+            n => [n; 32],
+        };
+        TestWallet {
+            key: SigningKey::from_bytes(&bytes.into()).expect("a valid key"),
+        }
+    }
+
+    /// The EIP-55 checksummed address.
+    pub fn address(&self) -> String {
+        let point = self.key.verifying_key().to_encoded_point(false);
+        let hash = Keccak256::digest(&point.as_bytes()[1..]);
+        let lower = hex::encode(&hash[12..]);
+        let check = Keccak256::digest(lower.as_bytes());
+        let mut out = String::from("0x");
+        for (i, c) in lower.chars().enumerate() {
+            let nibble = (check[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0xf;
+            out.push(if c.is_ascii_alphabetic() && nibble >= 8 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            });
+        }
+        out
+    }
+
+    /// `personal_sign`: 65 bytes r || s || v (27/28), hex with 0x.
+    pub fn sign(&self, message: &str) -> String {
+        let prefixed = format!("\x19Ethereum Signed Message:\n{}{}", message.len(), message);
+        let digest = Keccak256::digest(prefixed.as_bytes());
+        let (signature, recovery) = self
+            .key
+            .sign_prehash_recoverable(&digest)
+            .expect("signing works");
+        let mut bytes = signature.to_bytes().to_vec();
+        bytes.push(27 + recovery.to_byte());
+        format!("0x{}", hex::encode(bytes))
+    }
+}
+
+/// The standard EIP-4361 text.
+pub fn siwe_message(
+    domain: &str,
+    uri: &str,
+    address: &str,
+    nonce: &str,
+    issued_at: &str,
+    chain_id: u64,
+) -> String {
+    format!(
+        "{domain} wants you to sign in with your Ethereum account:\n{address}\n\nSign in to shopscore to see your verified income.\n\nURI: {uri}\nVersion: 1\nChain ID: {chain_id}\nNonce: {nonce}\nIssued At: {issued_at}"
+    )
+}
+
+/// Now, RFC 3339 in UTC.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+impl TestApp {
+    /// `host:port` of the app.
+    pub fn domain(&self) -> String {
+        self.address.trim_start_matches("http://").to_string()
+    }
+
+    /// Asks for a nonce.
+    pub async fn nonce(&self) -> String {
+        let res = self.get("/api/wallet/nonce").await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        body["nonce"].as_str().expect("a nonce").to_string()
+    }
+
+    /// Posts a message and signature to the verify endpoint.
+    pub async fn verify(&self, message: &str, signature: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/wallet/verify"))
+            .json(&serde_json::json!({ "message": message, "signature": signature }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs `wallet` in on this client's session.
+    pub async fn sign_in(&self, wallet: &TestWallet) {
+        let nonce = self.nonce().await;
+        let message = siwe_message(
+            &self.domain(),
+            &self.address,
+            &wallet.address(),
+            &nonce,
+            &now_rfc3339(),
+            1,
+        );
+        let res = self.verify(&message, &wallet.sign(&message)).await;
+        assert_eq!(
+            res.status(),
+            200,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+
+    /// Starts an authorization and returns the authorize URL.
+    pub async fn auth_url(&self, wallet: &TestWallet) -> String {
+        let res = self
+            .get(&format!("/api/tiktokshop/auth?wallet={}", wallet.address()))
+            .await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        body["authUrl"].as_str().expect("authUrl").to_string()
+    }
+
+    /// On the sandbox's consent page, submits `choice` (`persona=<id>` or `action=deny`) and
+    /// returns TikTok's redirect back to the app (the callback URL).
+    pub async fn consent(&self, auth_url: &str, choice: (&str, &str)) -> String {
+        let page = self.client.get(auth_url).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        let field = |name: &str| {
+            let re = regex_lite::Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).unwrap();
+            re.captures(&html)
+                .map(|c| c[1].to_string())
+                .unwrap_or_else(|| panic!("no {name} in the consent form"))
+        };
+        let action = regex_lite::Regex::new(r#"<form method="post" action="([^"]+)""#).unwrap();
+        let action = action.captures(&html).expect("a form")[1].to_string();
+        let form = [
+            ("service_id", field("service_id")),
+            ("state", field("state")),
+            (choice.0, choice.1.to_string()),
+        ];
+        let res = self
+            .client
+            .post(self.url(&action))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        res.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    /// Follows TikTok's redirect to the callback; returns where the app sends the browser.
+    pub async fn callback(&self, callback_url: &str) -> String {
+        let res = self.client.get(callback_url).send().await.unwrap();
+        assert!(
+            res.status().is_redirection(),
+            "callback answered {}",
+            res.status()
+        );
+        res.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    /// The whole connect flow for a persona; returns the dashboard URL the app redirects to.
+    pub async fn connect(&self, wallet: &TestWallet, persona: &str) -> String {
+        let auth_url = self.auth_url(wallet).await;
+        let callback = self.consent(&auth_url, ("persona", persona)).await;
+        self.callback(&callback).await
+    }
+
+    /// `GET /api/connections` as JSON.
+    pub async fn connections(&self) -> serde_json::Value {
+        let res = self.get("/api/connections").await;
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// `GET /api/score` as JSON.
+    pub async fn score(&self) -> serde_json::Value {
+        let res = self.get("/api/score").await;
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+}
