@@ -5,6 +5,9 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod siwe;
+#[cfg(feature = "hydrate")]
+pub mod web3;
 #[cfg(feature = "ssr")]
 pub mod ports;
 

@@ -61,7 +61,7 @@ test('the dashboard shows its empty state to a visitor with no connections @nojs
   const errors = collectErrors(page);
   await page.goto('/dashboard');
   await expect(page.getByTestId('dashboard-empty')).toContainText('No shops connected yet');
-  await expect(page.getByRole('link', { name: 'Connect TikTok Shop' })).toBeVisible();
+  await expect(page.getByTestId('wallet-sign-in')).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::types::{ConnectionView, ScoreView};
+use super::types::{ConnectionView, DashboardData, ScoreView};
 use crate::error::AppError;
 
 /// `GET /api/connections` → the signed-in wallet's connections.
@@ -32,4 +32,19 @@ pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
     let session = session().await?;
     let wallet = require_wallet(&session).await?;
     services()?.disconnect(&wallet, &id).await
+}
+
+/// Everything the dashboard shows, in one round trip: the signed-in wallet (if any), its
+/// connections and its score.
+#[server(prefix = "/api", endpoint = "dashboard")]
+pub async fn get_dashboard() -> Result<DashboardData, AppError> {
+    use super::server::{services, session};
+    let session = session().await?;
+    let services = services()?;
+    let Some(wallet) = services.current_wallet(&session).await? else {
+        return Ok(DashboardData::default());
+    };
+    let connections = services.connections(&wallet).await?;
+    let score = services.score(&wallet).await?;
+    Ok(DashboardData { wallet: Some(wallet), connections, score })
 }

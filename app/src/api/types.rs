@@ -224,3 +224,15 @@ pub struct ScoreView {
     /// Window length in days.
     pub period_days: u32,
 }
+
+/// What the dashboard shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardData {
+    /// The signed-in wallet, `null` for a visitor.
+    pub wallet: Option<String>,
+    /// Its connections.
+    pub connections: Vec<ConnectionView>,
+    /// Its score over all connections.
+    pub score: Option<ScoreView>,
+}

@@ -29,23 +29,9 @@ fn parse_cents(input: &str) -> Option<i64> {
     whole.checked_mul(100)?.checked_add(frac_cents)
 }
 
-/// Formats cents as US dollars with thousands separators: `$4,333.33`.
+/// Formats cents as US dollars: `$4,333.33`.
 pub fn format_usd(cents: i64) -> String {
-    let negative = cents < 0;
-    let cents = cents.unsigned_abs();
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!(
-        "{}${grouped}.{:02}",
-        if negative { "−" } else { "" },
-        cents % 100
-    )
+    super::format::money(cents as f64 / 100.0, "USD")
 }
 
 /// Monthly verified income in cents from 90-day sales, refunds and settled commission, rounding

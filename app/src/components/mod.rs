@@ -1,4 +1,11 @@
-//! Reusable components: the page frame, the sandbox banner and the income estimator.
+//! Reusable components: the page frame, wallet sign-in, the TikTok Shop connect button, the
+//! connection manager, the score dashboard and its charts, and the income estimator.
 
+pub mod charts;
+pub mod connect_button;
+pub mod connections;
 pub mod estimator;
+pub mod format;
 pub mod layout;
+pub mod score;
+pub mod wallet;

@@ -3,11 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::current_wallet;
+use crate::components::connect_button::{ButtonSize, TikTokShopConnectButton};
 use crate::components::estimator::IncomeEstimator;
+use crate::components::wallet::WalletSignIn;
 
 /// The landing page.
 #[component]
 pub fn LandingPage() -> impl IntoView {
+    let wallet = Resource::new(|| (), |_| current_wallet());
     view! {
         <Title text="Verified TikTok Shop income for lenders" />
         <section class="hero">
@@ -69,9 +73,24 @@ pub fn LandingPage() -> impl IntoView {
                 "Sign in with your wallet, then connect TikTok Shop. Shops in the US, Canada, the UK, "
                 "the EU and Southeast Asia are supported."
             </p>
-            <div class="connect-actions" data-testid="connect-area">
-                <a class="button button-primary" href="/dashboard">"Open your dashboard"</a>
-            </div>
+            <Suspense fallback=|| ()>
+                {move || wallet.get().map(|result| {
+                    let wallet = result.ok().flatten().map(|w| w.address);
+                    view! {
+                        <div class="connect-actions" data-testid="connect-area">
+                            <div class="connect-step">
+                                <h3>"1. Sign in"</h3>
+                                <WalletSignIn wallet=wallet.clone() />
+                            </div>
+                            <div class="connect-step">
+                                <h3>"2. Connect"</h3>
+                                <TikTokShopConnectButton wallet=wallet size=ButtonSize::Lg />
+                            </div>
+                            <a class="button button-ghost" href="/dashboard">"Open your dashboard"</a>
+                        </div>
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

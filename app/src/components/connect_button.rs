@@ -1,0 +1,123 @@
+//! `TikTokShopConnectButton`: starts the TikTok Shop authorization for the signed-in wallet.
+
+use leptos::prelude::*;
+
+/// Button sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ButtonSize {
+    /// Compact, for cards.
+    Sm,
+    /// The default.
+    #[default]
+    Md,
+    /// Hero-sized.
+    Lg,
+}
+
+/// Button looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ButtonVariant {
+    /// Black, TikTok's branding.
+    #[default]
+    Primary,
+    /// Outlined, for secondary places (reconnect).
+    Outline,
+}
+
+/// The shopping-cart icon (Heroicons, outline).
+#[component]
+fn CartIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor"
+            stroke-width="1.5" aria-hidden="true" focusable="false">
+            <path stroke-linecap="round" stroke-linejoin="round"
+                d="M2.25 3h1.386c.51 0 .955.343 1.087.835l.383 1.437M7.5 14.25a3 3 0 0 0-3 3h15.75m-12.75-3h11.218c1.121-2.3 2.1-4.684 2.924-7.138a60.114 60.114 0 0 0-16.536-1.84M7.5 14.25 5.106 5.272M6 20.25a.75.75 0 1 1-1.5 0 .75.75 0 0 1 1.5 0Zm12.75 0a.75.75 0 1 1-1.5 0 .75.75 0 0 1 1.5 0Z" />
+        </svg>
+    }
+}
+
+/// Connects TikTok Shop: asks the server for the authorize URL (bound to this session and
+/// wallet) and sends the browser there. Disabled, with the reason, when no wallet is signed in.
+#[component]
+pub fn TikTokShopConnectButton(
+    /// The signed-in wallet; `None` disables the button.
+    wallet: Option<String>,
+    /// Size.
+    #[prop(optional)]
+    size: ButtonSize,
+    /// Look.
+    #[prop(optional)]
+    variant: ButtonVariant,
+    /// Text; "Connect TikTok Shop" by default.
+    #[prop(optional, into)]
+    label: Option<String>,
+    /// Called with the authorize URL just before the browser leaves for TikTok Shop.
+    #[prop(optional)]
+    on_connection_success: Option<Callback<String>>,
+    /// Called with the error message when the authorization cannot start.
+    #[prop(optional)]
+    on_connection_error: Option<Callback<String>>,
+) -> impl IntoView {
+    let (loading, set_loading) = signal(false);
+    let (error, set_error) = signal(None::<String>);
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    let label = label.unwrap_or_else(|| "Connect TikTok Shop".to_string());
+    let signed_in = wallet.is_some();
+    let help_id = format!("connect-help-{}", label.to_lowercase().replace(' ', "-"));
+
+    let class = format!(
+        "button tiktok-button {} {}",
+        match size {
+            ButtonSize::Sm => "button-sm",
+            ButtonSize::Md => "",
+            ButtonSize::Lg => "button-lg",
+        },
+        match variant {
+            ButtonVariant::Primary => "tiktok-primary",
+            ButtonVariant::Outline => "tiktok-outline",
+        }
+    );
+
+    let start = move |_| {
+        let Some(wallet) = wallet.clone() else { return };
+        set_loading.set(true);
+        set_error.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::api::tiktokshop_auth(wallet).await {
+                Ok(auth) => {
+                    if let Some(callback) = on_connection_success {
+                        callback.run(auth.auth_url.clone());
+                    }
+                    #[cfg(feature = "hydrate")]
+                    crate::web3::navigate(&auth.auth_url);
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    if let Some(callback) = on_connection_error {
+                        callback.run(message.clone());
+                    }
+                    set_error.set(Some(message));
+                    set_loading.set(false);
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="connect-button">
+            <button type="button" class=class data-testid="tiktok-connect"
+                on:click=start
+                disabled=move || !signed_in || loading.get() || !hydrated.get()
+                aria-busy=move || loading.get().to_string()
+                aria-describedby=help_id.clone()>
+                <CartIcon />
+                <span>{move || if loading.get() { "Opening TikTok Shop…".to_string() } else { label.clone() }}</span>
+            </button>
+            {(!signed_in).then(|| view! {
+                <p id=help_id.clone() class="help-text">"Sign in with your wallet first: the shop is connected to that wallet."</p>
+            })}
+            {move || error.get().map(|e| view! { <p class="error-text" role="alert" data-testid="connect-error">{e}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,139 @@
+//! `BusinessConnectionManager`: the platforms a borrower can connect (TikTok Shop live, others
+//! coming later) and a card per connection with its status, last sync, figures, reconnect and
+//! disconnect.
+
+use leptos::prelude::*;
+
+use super::connect_button::{ButtonSize, ButtonVariant, TikTokShopConnectButton};
+use super::format::{money, percent, when};
+use crate::api::{ConnectionView, DisconnectConnection};
+
+/// A platform in the registry.
+struct Platform {
+    name: &'static str,
+    blurb: &'static str,
+    live: bool,
+}
+
+const PLATFORMS: &[Platform] = &[
+    Platform { name: "TikTok Shop", blurb: "Seller sales and creator affiliate commissions", live: true },
+    Platform { name: "Shopify", blurb: "Store sales", live: false },
+    Platform { name: "Stripe", blurb: "Payment processing", live: false },
+    Platform { name: "YouTube", blurb: "Ad revenue", live: false },
+];
+
+fn status_label(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "active" => ("Connected", "status-ok"),
+        "needs_reconnect" => ("Needs reconnecting", "status-warn"),
+        "revoked" => ("Access revoked", "status-error"),
+        _ => ("Unknown", "status-warn"),
+    }
+}
+
+/// The platform registry and the wallet's connections.
+#[component]
+pub fn BusinessConnectionManager(
+    /// The signed-in wallet.
+    wallet: Option<String>,
+    /// Its connections.
+    connections: Vec<ConnectionView>,
+) -> impl IntoView {
+    let has_connections = !connections.is_empty();
+    let cards = connections
+        .into_iter()
+        .map(|c| view! { <ConnectionCard connection=c wallet=wallet.clone() /> })
+        .collect_view();
+    view! {
+        <section class="section" aria-labelledby="platforms-title">
+            <h2 id="platforms-title">"Income sources"</h2>
+            <ul class="platform-list">
+                {PLATFORMS.iter().map(|p| {
+                    let wallet = wallet.clone();
+                    view! {
+                        <li class="card platform" class:platform-soon=!p.live>
+                            <div>
+                                <h3>{p.name}</h3>
+                                <p class="muted">{p.blurb}</p>
+                            </div>
+                            {if p.live {
+                                view! {
+                                    <TikTokShopConnectButton wallet=wallet size=ButtonSize::Sm
+                                        label=if has_connections { "Connect another" } else { "Connect TikTok Shop" } />
+                                }.into_any()
+                            } else {
+                                view! { <span class="badge">"Coming later"</span> }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <div class="connection-list" data-testid="connections">{cards}</div>
+        </section>
+    }
+}
+
+/// One connected shop or creator account.
+#[component]
+fn ConnectionCard(connection: ConnectionView, wallet: Option<String>) -> impl IntoView {
+    let disconnect = ServerAction::<DisconnectConnection>::new();
+    // After a disconnect the page's data is stale: reload it.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = disconnect.value().get() {
+            #[cfg(feature = "hydrate")]
+            crate::web3::reload();
+        }
+    });
+    let (label, class) = status_label(&connection.status);
+    let needs_reconnect = connection.status != "active";
+    let kind = if connection.account_kind == "creator" { "Creator account" } else { "Shop" };
+    let revenue = connection.revenue_data.clone();
+    let currency = connection.currency.clone();
+    let id = connection.id.clone();
+    view! {
+        <article class="card connection" data-testid="connection-card" aria-label=format!("{} connection", connection.shop_name)>
+            <header class="connection-head">
+                <div>
+                    <h3>{connection.shop_name.clone()}</h3>
+                    <p class="muted">{format!("TikTok Shop · {kind} · {} · {}", connection.region, connection.currency)}</p>
+                </div>
+                <span class=format!("status {class}") data-testid="connection-status">{label}</span>
+            </header>
+            <p class="muted sync-line">
+                {match &connection.last_synced_at {
+                    Some(t) => format!("Last synced {}", when(t)),
+                    None => "Not synced yet".to_string(),
+                }}
+            </p>
+            {revenue.map(|r| {
+                let is_creator = connection.account_kind == "creator";
+                view! {
+                    <dl class="figures">
+                        {(!is_creator).then(|| view! {
+                            <div><dt>"Sales (GMV)"</dt><dd data-testid="gmv">{money(r.total_revenue, &currency)}</dd></div>
+                            <div><dt>"Net revenue"</dt><dd data-testid="net-revenue">{money(r.net_revenue, &currency)}</dd></div>
+                            <div><dt>"Paid orders"</dt><dd>{r.paid_order_count.to_string()}</dd></div>
+                            <div><dt>"Return rate"</dt><dd>{r.return_rate.map(percent).unwrap_or_else(|| "—".into())}</dd></div>
+                        })}
+                        <div><dt>"Settled commission"</dt><dd data-testid="commission">{money(r.affiliate_commission, &currency)}</dd></div>
+                        <div><dt>"Monthly income"</dt><dd data-testid="connection-monthly">{money(r.monthly_income, &currency)}</dd></div>
+                    </dl>
+                }
+            })}
+            {(!connection.fetch_issues.is_empty()).then(|| view! {
+                <ul class="issues" data-testid="fetch-issues">
+                    {connection.fetch_issues.iter().map(|i| view! { <li>{i.message.clone()}</li> }).collect_view()}
+                </ul>
+            })}
+            <footer class="connection-actions">
+                {needs_reconnect.then(|| view! {
+                    <TikTokShopConnectButton wallet=wallet.clone() size=ButtonSize::Sm variant=ButtonVariant::Outline label="Reconnect" />
+                })}
+                <ActionForm action=disconnect>
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="button button-ghost button-sm" data-testid="disconnect">"Disconnect"</button>
+                </ActionForm>
+            </footer>
+        </article>
+    }
+}
