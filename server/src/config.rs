@@ -187,6 +187,97 @@ pub struct TikTokHosts {
     pub api_base: Option<Url>,
 }
 
+/// How the sync engine keeps connections current.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncSettings {
+    /// `SYNC_SCHEDULER` (`on`/`off`, default on): whether `serve` runs the scheduler.
+    pub scheduler: bool,
+    /// `SYNC_ORDERS_EVERY_SECS` (default a day): orders, returns and affiliate orders.
+    pub orders_every: std::time::Duration,
+    /// `SYNC_FINANCE_EVERY_SECS` (default a day): statements and payments.
+    pub finance_every: std::time::Duration,
+    /// `SYNC_SHOP_EVERY_SECS` (default 6 hours): shop metrics and products.
+    pub shop_every: std::time::Duration,
+    /// `TOKEN_REFRESH_MARGIN_SECS` (default 30 minutes): refresh when less remains.
+    pub refresh_margin: std::time::Duration,
+    /// `WEBHOOK_MAX_AGE_SECS` (default 5 minutes): older deliveries are refused as stale.
+    pub webhook_max_age: std::time::Duration,
+    /// `SYNC_LEASE_SECS` (default 60): how long a claim lasts unless renewed.
+    pub lease: std::time::Duration,
+    /// `SYNC_POLL_MS` (default 1000): how often an idle scheduler looks for due jobs.
+    pub poll: std::time::Duration,
+    /// `SYNC_WORKERS` (default 4): connections one instance syncs at once.
+    pub workers: u32,
+    /// `SYNC_BACKFILL_SLICES` (default 32): time slices of an order backfill fetched at once.
+    pub backfill_slices: u32,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        use std::time::Duration;
+        SyncSettings {
+            scheduler: true,
+            orders_every: Duration::from_secs(86_400),
+            finance_every: Duration::from_secs(86_400),
+            shop_every: Duration::from_secs(6 * 3600),
+            refresh_margin: Duration::from_secs(1800),
+            webhook_max_age: Duration::from_secs(300),
+            lease: Duration::from_secs(60),
+            poll: Duration::from_millis(1000),
+            workers: 4,
+            backfill_slices: 32,
+        }
+    }
+}
+
+impl SyncSettings {
+    fn from_get(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        use std::time::Duration;
+        let d = SyncSettings::default();
+        let number = |var: &'static str, default: u64, min: u64| -> Result<u64, ConfigError> {
+            match get(var) {
+                None => Ok(default),
+                Some(v) => match v.parse::<u64>() {
+                    Ok(n) if n >= min => Ok(n),
+                    _ => Err(ConfigError::invalid(
+                        var,
+                        format!("expected a whole number of at least {min}, got {v:?}"),
+                    )),
+                },
+            }
+        };
+        let secs =
+            |var, default: Duration| number(var, default.as_secs(), 1).map(Duration::from_secs);
+        let scheduler = match get("SYNC_SCHEDULER").as_deref() {
+            None | Some("on") | Some("true") | Some("1") => true,
+            Some("off") | Some("false") | Some("0") => false,
+            Some(other) => {
+                return Err(ConfigError::invalid(
+                    "SYNC_SCHEDULER",
+                    format!("expected on or off, got {other:?}"),
+                ))
+            }
+        };
+        Ok(SyncSettings {
+            scheduler,
+            orders_every: secs("SYNC_ORDERS_EVERY_SECS", d.orders_every)?,
+            finance_every: secs("SYNC_FINANCE_EVERY_SECS", d.finance_every)?,
+            shop_every: secs("SYNC_SHOP_EVERY_SECS", d.shop_every)?,
+            refresh_margin: Duration::from_secs(number(
+                "TOKEN_REFRESH_MARGIN_SECS",
+                d.refresh_margin.as_secs(),
+                0,
+            )?),
+            webhook_max_age: secs("WEBHOOK_MAX_AGE_SECS", d.webhook_max_age)?,
+            lease: secs("SYNC_LEASE_SECS", d.lease)?,
+            poll: Duration::from_millis(number("SYNC_POLL_MS", 1000, 10)?),
+            workers: number("SYNC_WORKERS", u64::from(d.workers), 1)?.min(64) as u32,
+            backfill_slices: number("SYNC_BACKFILL_SLICES", u64::from(d.backfill_slices), 1)?
+                .min(256) as u32,
+        })
+    }
+}
+
 /// Every setting the server needs.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -206,6 +297,8 @@ pub struct Settings {
     pub token_key: Option<EncryptionKey>,
     /// `REFRESH_TOKEN_ENCRYPTION_KEY`.
     pub refresh_token_key: Option<EncryptionKey>,
+    /// The sync engine's cadences, margins and switches.
+    pub sync: SyncSettings,
 }
 
 impl Settings {
@@ -311,7 +404,10 @@ impl Settings {
             }
         }
 
+        let sync = SyncSettings::from_get(&get)?;
+
         Ok(Settings {
+            sync,
             app_env,
             app_url,
             database_url,
@@ -444,6 +540,21 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "[redacted]");
         let key = EncryptionKey::from_hex("TOKEN_ENCRYPTION_KEY", KEY_A).unwrap();
         assert_eq!(format!("{key:?}"), "[redacted]");
+    }
+
+    #[test]
+    fn sync_settings_default_to_the_seed_cadences_and_read_overrides() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.sync, SyncSettings::default());
+        assert_eq!(s.sync.shop_every.as_secs(), 6 * 3600);
+        let s = settings(&[("SYNC_SCHEDULER", "off"), ("SYNC_LEASE_SECS", "5")]).unwrap();
+        assert!(!s.sync.scheduler);
+        assert_eq!(s.sync.lease.as_secs(), 5);
+        let err = settings(&[("SYNC_ORDERS_EVERY_SECS", "soon")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("SYNC_ORDERS_EVERY_SECS:"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod sandbox;
 pub mod security;
 pub mod services;
 pub mod startup;
+pub mod sync;
 pub mod telemetry;
 pub mod tiktok;
 pub mod vault;
+pub mod webhooks;

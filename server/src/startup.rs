@@ -26,9 +26,11 @@ use crate::security::{self, CspNonce};
 use crate::services::connect::{AuthorizeLinks, ConnectService};
 use crate::services::wallet::WalletAuth;
 use crate::services::AppServices;
+use crate::sync::SyncEngine;
 use crate::telemetry;
 use crate::tiktok::{AppSecret, TikTokClient, TikTokConfig};
 use crate::vault::TokenVault;
+use crate::webhooks::WebhookReceiver;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "shopscore_session";
@@ -48,6 +50,10 @@ pub struct AppState {
     pub services: Arc<AppServices>,
     /// The mounted TikTok Shop sandbox (sandbox mode only).
     pub sandbox: Option<Arc<Sandbox>>,
+    /// The sync engine (the scheduler, the webhook receiver and the connect flow use it).
+    pub sync: Arc<SyncEngine>,
+    /// The webhook receiver.
+    pub webhooks: Arc<WebhookReceiver>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -123,19 +129,28 @@ impl Application {
             .local_addr()
             .map_err(|e| StartupError::TikTok(e.to_string()))?;
         let wiring = tiktok_wiring(&settings, local)?;
+        let webhook_key = wiring.client.app_key.clone();
+        let webhook_secret = wiring.client.app_secret.clone();
         let client = Arc::new(
             TikTokClient::new(wiring.client).map_err(|e| StartupError::TikTok(e.to_string()))?,
         );
+        let sync = Arc::new(SyncEngine::new(
+            db.clone(),
+            vault,
+            client,
+            shopscore::money::FxTable::shipped(),
+            settings.sync.clone(),
+        ));
+        let webhooks = Arc::new(WebhookReceiver::new(
+            webhook_key,
+            webhook_secret,
+            settings.sync.webhook_max_age.as_secs() as i64,
+            sync.clone(),
+        ));
         let services = Arc::new(AppServices::new(
             db.clone(),
             WalletAuth::new(db.clone(), &settings.app_url),
-            ConnectService::new(
-                db.clone(),
-                vault,
-                client,
-                wiring.links,
-                shopscore::money::FxTable::shipped(),
-            ),
+            ConnectService::new(db.clone(), sync.clone(), wiring.links),
         ));
         let state = AppState {
             leptos_options,
@@ -144,6 +159,8 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             services,
             sandbox: wiring.sandbox,
+            sync,
+            webhooks,
         };
         let router = router(state.clone());
         Ok(Application {
@@ -170,10 +187,18 @@ impl Application {
     ) -> std::io::Result<()> {
         let store = self.state.db.session_store();
         let cleanup = tokio::spawn(store.continuously_delete_expired(Duration::from_secs(3600)));
+        let workers = if self.state.settings.sync.scheduler {
+            crate::sync::scheduler::spawn(self.state.sync.clone())
+        } else {
+            Vec::new()
+        };
         let result = axum::serve(self.listener, self.router.into_make_service())
             .with_graceful_shutdown(shutdown)
             .await;
         cleanup.abort();
+        for worker in workers {
+            worker.abort();
+        }
         result
     }
 
@@ -237,6 +262,12 @@ pub fn router(state: AppState) -> Router {
         Some(sandbox) => sandbox::router(sandbox.clone(), SandboxLayout::Mounted),
         None => Router::new(),
     };
+    let webhooks = Router::new()
+        .route(
+            "/api/webhooks/tiktokshop",
+            axum::routing::post(crate::webhooks::receive),
+        )
+        .with_state(state.webhooks.clone());
     Router::new()
         .route(
             "/api/connections/{id}",
@@ -255,6 +286,7 @@ pub fn router(state: AppState) -> Router {
         >(context, shell))
         .with_state(state.clone())
         .merge(sandbox_routes)
+        .merge(webhooks)
         .layer(middleware::from_fn(
             crate::api_errors::status_from_app_error,
         ))

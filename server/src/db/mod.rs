@@ -38,6 +38,9 @@ pub enum DbError {
     /// A stored JSON document could not be read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// This instance no longer holds the sync lease of the connection it was writing for.
+    #[error("the sync lease of connection {0} is held by another instance")]
+    LeaseLost(String),
 }
 
 /// Which backend is in use.
@@ -116,6 +119,55 @@ pub struct ConnectionRow {
     pub inputs_digest: Option<String>,
     /// What could not be fetched, as a JSON array.
     pub fetch_issues: String,
+    /// Records fetched by the run in flight (0 when none runs).
+    pub sync_fetched: i64,
+    /// Records the run in flight expects, as TikTok counted them (0 when unknown).
+    pub sync_total: i64,
+    /// When the next sync of any resource is due.
+    pub next_sync_at: Option<i64>,
+}
+
+/// A sync job: one connection and resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncJobRow {
+    pub connection_id: String,
+    pub resource: String,
+    pub next_run_at: i64,
+    /// Everything up to this time has been fetched; `None` until a first run completes.
+    pub watermark: Option<i64>,
+    pub last_run_at: Option<i64>,
+    /// Failed runs in a row.
+    pub attempts: i64,
+    /// The current fetch issue (a `FetchIssue` as JSON), if the last run failed.
+    pub issue: Option<String>,
+}
+
+/// One time slice of a resource's run in flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointRow {
+    pub connection_id: String,
+    pub resource: String,
+    pub slice: i64,
+    /// Filters by update time (an incremental run) rather than creation time (a backfill).
+    pub incremental: bool,
+    pub window_from: i64,
+    pub window_until: i64,
+    /// The page to fetch next; `None` for the first page.
+    pub page_token: Option<String>,
+    pub done: bool,
+    pub fetched: i64,
+    pub total: i64,
+}
+
+/// How a resource's run ended, for [`Database::finish_job`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobOutcome {
+    pub next_run_at: i64,
+    /// The new watermark (`Some` when the run completed).
+    pub watermark: Option<i64>,
+    /// The fetch issue as JSON when it failed (attempts then grow by one).
+    pub issue: Option<String>,
+    pub now: i64,
 }
 
 /// The borrower's stored score over all connections.
@@ -215,6 +267,138 @@ pub trait Database: Send + Sync + 'static {
     async fn delete_wallet_score(&self, wallet: &str) -> Result<(), DbError>;
     /// The borrower's combined score.
     async fn load_wallet_score(&self, wallet: &str) -> Result<Option<WalletScoreRow>, DbError>;
+
+    /// One connection by id.
+    async fn load_connection(&self, id: &str) -> Result<Option<ConnectionRow>, DbError>;
+    /// The connections (of any wallet) of a TikTok shop or creator account.
+    async fn connections_for_account(
+        &self,
+        platform_account_id: &str,
+    ) -> Result<Vec<ConnectionRow>, DbError>;
+    /// Stores rotated tokens in one statement: the new refresh token replaces the old one in
+    /// the same transaction as the access token.
+    async fn save_tokens(
+        &self,
+        id: &str,
+        access: &SealedToken,
+        access_expires_at: i64,
+        refresh: &SealedToken,
+        refresh_expires_at: i64,
+    ) -> Result<(), DbError>;
+    /// Sets the status; with `delete_tokens` the sealed tokens are erased too.
+    async fn set_connection_status(
+        &self,
+        id: &str,
+        status: &str,
+        delete_tokens: bool,
+    ) -> Result<(), DbError>;
+
+    /// Atomically leases the connection with the most overdue job whose lease is free or
+    /// expired: `FOR UPDATE SKIP LOCKED` on PostgreSQL, one writing statement on SQLite.
+    async fn claim_due_connection(
+        &self,
+        owner: &str,
+        now: i64,
+        lease_until: i64,
+    ) -> Result<Option<String>, DbError>;
+    /// Leases one connection if its lease is free, expired or already ours.
+    async fn lease_connection(
+        &self,
+        id: &str,
+        owner: &str,
+        now: i64,
+        lease_until: i64,
+    ) -> Result<bool, DbError>;
+    /// Extends our lease; false when it is no longer ours.
+    async fn renew_lease(&self, id: &str, owner: &str, lease_until: i64) -> Result<bool, DbError>;
+    /// Gives the lease up.
+    async fn release_lease(&self, id: &str, owner: &str) -> Result<(), DbError>;
+
+    /// Creates the missing jobs of a connection, due at `next_run_at`.
+    async fn ensure_sync_jobs(
+        &self,
+        connection_id: &str,
+        resources: &[&str],
+        next_run_at: i64,
+    ) -> Result<(), DbError>;
+    /// Forgets watermarks and checkpoints and makes every job of `resources` due now: the next
+    /// run is a full backfill (a new authorization).
+    async fn reset_sync_jobs(
+        &self,
+        connection_id: &str,
+        resources: &[&str],
+        now: i64,
+    ) -> Result<(), DbError>;
+    /// The jobs of a connection.
+    async fn list_sync_jobs(&self, connection_id: &str) -> Result<Vec<SyncJobRow>, DbError>;
+    /// Makes the given jobs due at `now` at the latest (a webhook asked for them).
+    async fn request_sync(
+        &self,
+        connection_id: &str,
+        resources: &[&str],
+        now: i64,
+    ) -> Result<(), DbError>;
+    /// Clears the webhook requests of a connection's jobs: the run starting now serves them.
+    async fn take_requests(&self, connection_id: &str) -> Result<(), DbError>;
+    /// Records how a resource's run ended; a completed run drops its checkpoints.
+    async fn finish_job(
+        &self,
+        connection_id: &str,
+        resource: &str,
+        outcome: &JobOutcome,
+    ) -> Result<(), DbError>;
+
+    /// The slices of a resource's run in flight.
+    async fn load_checkpoints(
+        &self,
+        connection_id: &str,
+        resource: &str,
+    ) -> Result<Vec<CheckpointRow>, DbError>;
+    /// Starts a run: its slices.
+    async fn create_checkpoints(&self, slices: &[CheckpointRow]) -> Result<(), DbError>;
+    /// Upserts one page's records and moves the slice's checkpoint past it, in one
+    /// transaction, only while `owner` holds the connection's lease. Returns how many records
+    /// are new or changed.
+    async fn store_page(
+        &self,
+        owner: &str,
+        checkpoint: &CheckpointRow,
+        records: &[Record],
+        now: i64,
+    ) -> Result<u64, DbError>;
+
+    /// Logs the start of a run.
+    async fn start_run(
+        &self,
+        id: &str,
+        connection_id: &str,
+        owner: &str,
+        started_ms: i64,
+    ) -> Result<(), DbError>;
+    /// Logs the end of a run.
+    async fn finish_run(&self, id: &str, finished_ms: i64, outcome: &str) -> Result<(), DbError>;
+    /// Every run of a connection as `(owner, started_ms, finished_ms)`, oldest first.
+    async fn list_runs(
+        &self,
+        connection_id: &str,
+    ) -> Result<Vec<(String, i64, Option<i64>)>, DbError>;
+
+    /// Remembers a webhook delivery; false when it was seen before.
+    async fn record_webhook(
+        &self,
+        notification_id: &str,
+        shop_id: &str,
+        kind: i64,
+        now: i64,
+    ) -> Result<bool, DbError>;
+
+    /// The ids of the stored records of one kind, in id order (streamed).
+    async fn for_each_record_id(
+        &self,
+        connection_id: &str,
+        kind: &str,
+        sink: &mut (dyn FnMut(String) + Send),
+    ) -> Result<(), DbError>;
 }
 
 /// Connects to the database named by the URL and returns it behind the trait.

@@ -31,10 +31,22 @@ impl PostgresDb {
     }
 }
 
+/// The claim: the chosen connection row is locked with `FOR UPDATE SKIP LOCKED`, so concurrent
+/// instances each take a different one, and the lease is re-checked when the row is written.
+const CLAIM_DUE_CONNECTION: &str =
+    "UPDATE business_connections SET sync_lease_owner = $1, sync_lease_until = $2 \
+    WHERE id = (SELECT c.id FROM business_connections c JOIN sync_jobs j ON j.connection_id = c.id \
+        WHERE c.status = 'active' AND j.next_run_at <= $3 \
+          AND (c.sync_lease_until IS NULL OR c.sync_lease_until < $3) \
+        ORDER BY j.next_run_at LIMIT 1 FOR UPDATE OF c SKIP LOCKED) \
+      AND (sync_lease_until IS NULL OR sync_lease_until < $3) \
+    RETURNING id";
+
 super::queries::impl_database!(
     PostgresDb,
     PgRow,
     Backend::Postgres,
     "../migrations/postgres",
-    |pool| AnySessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(pool))
+    |pool| AnySessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(pool)),
+    CLAIM_DUE_CONNECTION
 );

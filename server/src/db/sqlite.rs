@@ -68,10 +68,22 @@ impl SqliteDb {
     }
 }
 
+/// The claim: one UPDATE, which SQLite runs as its single writer, so the choice and the lease
+/// are one atomic step.
+const CLAIM_DUE_CONNECTION: &str =
+    "UPDATE business_connections SET sync_lease_owner = $1, sync_lease_until = $2 \
+    WHERE id = (SELECT c.id FROM business_connections c JOIN sync_jobs j ON j.connection_id = c.id \
+        WHERE c.status = 'active' AND j.next_run_at <= $3 \
+          AND (c.sync_lease_until IS NULL OR c.sync_lease_until < $3) \
+        ORDER BY j.next_run_at LIMIT 1) \
+      AND (sync_lease_until IS NULL OR sync_lease_until < $3) \
+    RETURNING id";
+
 super::queries::impl_database!(
     SqliteDb,
     SqliteRow,
     Backend::Sqlite,
     "../migrations/sqlite",
-    |pool| AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(pool))
+    |pool| AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(pool)),
+    CLAIM_DUE_CONNECTION
 );

@@ -1,43 +1,36 @@
 //! Connecting TikTok Shop: the authorize URL with a state bound to the session and wallet, and
-//! the callback that exchanges the code, lists the shops, checks their regions, fetches the
-//! 90-day window, computes income and score with the domain core and stores everything.
+//! the callback that exchanges the code, lists the shops, checks their regions, stores each
+//! connection and runs its first sync through the sync engine (the 90-day backfill, income and
+//! score) before redirecting.
 //!
 //! A connection succeeds with whatever the granted scopes return: an endpoint that fails is
 //! recorded as a fetch issue (lowering confidence) and what was fetched is kept.
 
 use std::sync::Arc;
 
-use app::api::FetchIssue;
 use app::error::AppError;
 use app::ports::CallbackParams;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use shopscore::income::{IncomeAccumulator, IncomeReport, IncomeWindow};
-use shopscore::money::{Currency, FxTable};
-use shopscore::records::{DataScope, Record, SellerType, SourceInfo, SourceKind};
+use shopscore::money::Currency;
+use shopscore::records::{SellerType, SourceInfo, SourceKind};
 use shopscore::region::{availability_of, Availability, Region};
-use shopscore::score::{compute_score, ScoreReport};
 use shopscore::wallet::WalletAddress;
 use tower_sessions::Session;
 use url::Url;
 
 use super::wallet::{session_id, WALLET_KEY};
 use crate::config::Secret;
-use crate::db::{now_unix, ConnectionRow, Database, Redeemed, WalletScoreRow};
-use crate::tiktok::api::{
-    GetAuthorizedShops, GetPayments, GetShopPerformance, GetStatements,
-    SearchCreatorAffiliateOrders, SearchOrders, SearchProducts, SearchReturns,
-};
-use crate::tiktok::{
-    normalize, AccessToken, AuthCode, ErrorKind, Page, Paginated, ShopCipher, TikTokClient,
-    TikTokError,
-};
-use crate::vault::{TokenKind, TokenVault};
+use crate::db::{now_unix, ConnectionRow, Database, Redeemed};
+use crate::sync::SyncEngine;
+use crate::tiktok::api::GetAuthorizedShops;
+use crate::tiktok::{AuthCode, ErrorKind, ShopCipher, TikTokError};
+use crate::vault::TokenKind;
 
 /// How long an OAuth state waits for TikTok's redirect.
 pub const STATE_TTL_SECS: i64 = 600;
 /// The income window.
-pub const WINDOW_DAYS: u32 = 90;
+pub const WINDOW_DAYS: u32 = crate::sync::WINDOW_DAYS;
 /// The platform name stored and shown.
 pub const PLATFORM: &str = "tiktok_shop";
 
@@ -144,28 +137,14 @@ struct Account {
 /// The connect flow.
 pub struct ConnectService {
     db: Arc<dyn Database>,
-    vault: Arc<TokenVault>,
-    client: Arc<TikTokClient>,
+    engine: Arc<SyncEngine>,
     links: AuthorizeLinks,
-    fx: FxTable,
 }
 
 impl ConnectService {
     /// Wires the flow.
-    pub fn new(
-        db: Arc<dyn Database>,
-        vault: Arc<TokenVault>,
-        client: Arc<TikTokClient>,
-        links: AuthorizeLinks,
-        fx: FxTable,
-    ) -> Self {
-        ConnectService {
-            db,
-            vault,
-            client,
-            links,
-            fx,
-        }
+    pub fn new(db: Arc<dyn Database>, engine: Arc<SyncEngine>, links: AuthorizeLinks) -> Self {
+        ConnectService { db, engine, links }
     }
 
     /// The authorize URL for the signed-in wallet, with a fresh state bound to the session.
@@ -267,7 +246,8 @@ impl ConnectService {
         }
 
         let grant = self
-            .client
+            .engine
+            .client()
             .get_token(&AuthCode::new(code))
             .await
             .map_err(|e| match e.kind() {
@@ -290,7 +270,12 @@ impl ConnectService {
                 .iter()
                 .any(|s| s == "creator.affiliate_collaboration.read");
         if grant.user_type == crate::tiktok::UserType::Seller {
-            match self.client.send(&token, None, &GetAuthorizedShops).await {
+            match self
+                .engine
+                .client()
+                .send(&token, None, &GetAuthorizedShops)
+                .await
+            {
                 Ok(list) => {
                     for shop in list.shops {
                         let availability = availability_of(&shop.region);
@@ -367,7 +352,8 @@ impl ConnectService {
                 .map(|c| c.id.clone())
                 .unwrap_or_else(random_id);
             let seal = |kind, secret: &Secret| {
-                self.vault
+                self.engine
+                    .vault()
                     .seal(&id, kind, secret)
                     .map_err(|e| internal("cannot seal a token", e))
             };
@@ -415,14 +401,18 @@ impl ConnectService {
                 model_version: None,
                 inputs_digest: None,
                 fetch_issues: "[]".to_string(),
+                sync_fetched: 0,
+                sync_total: 0,
+                next_sync_at: None,
             };
             row.id = self
                 .db
                 .upsert_connection(&row)
                 .await
                 .map_err(|e| internal("cannot store a connection", e))?;
-            self.sync_connection(&mut row, &mut source, &token, account.cipher.as_ref(), now)
-                .await?;
+            if let Err(e) = self.engine.initial_sync(&row.id).await {
+                return Err(internal("the first sync failed", e));
+            }
             let _ = self
                 .db
                 .record_event(
@@ -436,301 +426,13 @@ impl ConnectService {
         Ok(wallet)
     }
 
-    /// Fetches the window for one connection, stores the records page by page, computes its own
-    /// income and score and saves them with the fetch issues.
-    async fn sync_connection(
-        &self,
-        row: &mut ConnectionRow,
-        source: &mut SourceInfo,
-        token: &AccessToken,
-        cipher: Option<&ShopCipher>,
-        now: i64,
-    ) -> Result<(), ConnectError> {
-        let from = now - i64::from(WINDOW_DAYS) * 86_400;
-        let mut issues: Vec<FetchIssue> = Vec::new();
-        let sid = source.id.clone();
-        match source.kind {
-            SourceKind::Shop => {
-                let req = SearchOrders::created_between(from, now);
-                self.fetch(
-                    row,
-                    token,
-                    cipher,
-                    req,
-                    "orders",
-                    DataScope::Orders,
-                    source,
-                    &mut issues,
-                    |p| p.orders.iter().map(|o| normalize::order(&sid, o)).collect(),
-                )
-                .await?;
-                let req = SearchReturns::created_between(from, now);
-                self.fetch(
-                    row,
-                    token,
-                    cipher,
-                    req,
-                    "returns",
-                    DataScope::Returns,
-                    source,
-                    &mut issues,
-                    |p| {
-                        p.return_orders
-                            .iter()
-                            .map(|r| normalize::return_order(&sid, r))
-                            .collect()
-                    },
-                )
-                .await?;
-                let req = GetStatements {
-                    statement_time_ge: Some(from),
-                    statement_time_lt: Some(now),
-                    ..Default::default()
-                };
-                self.fetch(
-                    row,
-                    token,
-                    cipher,
-                    req,
-                    "statements",
-                    DataScope::Finance,
-                    source,
-                    &mut issues,
-                    |p| {
-                        p.statements
-                            .iter()
-                            .map(|s| normalize::statement(&sid, s))
-                            .collect()
-                    },
-                )
-                .await?;
-                let req = GetPayments {
-                    create_time_ge: Some(from),
-                    create_time_lt: Some(now),
-                    ..Default::default()
-                };
-                self.fetch(
-                    row,
-                    token,
-                    cipher,
-                    req,
-                    "payments",
-                    DataScope::Finance,
-                    source,
-                    &mut issues,
-                    |p| {
-                        p.payments
-                            .iter()
-                            .map(|s| normalize::payment(&sid, s))
-                            .collect()
-                    },
-                )
-                .await?;
-                let req = SearchProducts::default();
-                self.fetch(
-                    row,
-                    token,
-                    cipher,
-                    req,
-                    "products",
-                    DataScope::Products,
-                    source,
-                    &mut issues,
-                    |p| {
-                        p.products
-                            .iter()
-                            .map(|s| normalize::product(&sid, s))
-                            .collect()
-                    },
-                )
-                .await?;
-                match self.client.send(token, cipher, &GetShopPerformance).await {
-                    Ok(perf) => {
-                        source.opened_at = perf.shop_open_time;
-                        source.metrics = Some(normalize::shop_metrics(&perf));
-                    }
-                    Err(e) => issues.push(issue("shop_metrics", &e)),
-                }
-            }
-            SourceKind::Creator => {
-                let req = SearchCreatorAffiliateOrders::created_between(from, now);
-                self.fetch(
-                    row,
-                    token,
-                    None,
-                    req,
-                    "affiliate_orders",
-                    DataScope::Affiliate,
-                    source,
-                    &mut issues,
-                    |p| {
-                        p.orders
-                            .iter()
-                            .flat_map(|o| normalize::affiliate_order(&sid, o))
-                            .collect()
-                    },
-                )
-                .await?;
-            }
-        }
-        row.fetch_issues = serde_json::to_string(&issues)
-            .map_err(|e| internal("cannot encode fetch issues", e))?;
-        row.source_info =
-            serde_json::to_string(&*source).map_err(|e| internal("cannot encode a source", e))?;
-        row.last_synced_at = Some(now);
-        let (income, score) = self.compute(std::slice::from_ref(row), now).await?;
-        row.revenue_data =
-            Some(serde_json::to_string(&income).map_err(|e| internal("cannot encode income", e))?);
-        row.score =
-            Some(serde_json::to_string(&score).map_err(|e| internal("cannot encode a score", e))?);
-        row.model_version = Some(score.model_version.clone());
-        row.inputs_digest = Some(score.inputs_digest.clone());
-        self.db
-            .save_connection_results(row)
-            .await
-            .map_err(|e| internal("cannot save sync results", e))
-    }
-
-    /// Fetches every page of one resource, storing each page's records as it arrives. A
-    /// failure becomes a fetch issue; pages already stored stay stored.
-    #[allow(clippy::too_many_arguments)] // one call per resource, each naming what it fetches
-    async fn fetch<R, F>(
-        &self,
-        row: &ConnectionRow,
-        token: &AccessToken,
-        cipher: Option<&ShopCipher>,
-        request: R,
-        resource: &str,
-        scope: DataScope,
-        source: &mut SourceInfo,
-        issues: &mut Vec<FetchIssue>,
-        records_of: F,
-    ) -> Result<(), ConnectError>
-    where
-        R: Paginated,
-        R::Response: Page,
-        F: Fn(&R::Response) -> Vec<Record>,
-    {
-        let mut pages = self.client.pages(token, cipher, request);
-        while let Some(page) = pages.next_page().await {
-            match page {
-                Ok(page) => {
-                    let records = records_of(&page);
-                    self.db
-                        .store_records(&row.id, &records, now_unix())
-                        .await
-                        .map_err(|e| internal("cannot store records", e))?;
-                }
-                Err(e) => {
-                    if e.kind() == ErrorKind::MissingScope
-                        && !source.missing_scopes.contains(&scope)
-                    {
-                        source.missing_scopes.push(scope);
-                    }
-                    tracing::info!(resource, error = %e, "a resource could not be fetched");
-                    issues.push(issue(resource, &e));
-                    break;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Income and score over the stored records of `rows`, streamed from the database.
-    pub async fn compute(
-        &self,
-        rows: &[ConnectionRow],
-        now: i64,
-    ) -> Result<(IncomeReport, ScoreReport), ConnectError> {
-        let sources: Vec<SourceInfo> = rows
-            .iter()
-            .map(|r| serde_json::from_str(&r.source_info))
-            .collect::<Result<_, _>>()
-            .map_err(|e| internal("a stored source is unreadable", e))?;
-        let mut acc = IncomeAccumulator::new(
-            IncomeWindow::new(now, WINDOW_DAYS),
-            &sources,
-            self.fx.clone(),
-        );
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        self.db
-            .for_each_record(&ids, &mut |record| acc.add(&record))
-            .await
-            .map_err(|e| internal("cannot read stored records", e))?;
-        let income = acc.finish();
-        let score = compute_score(&income);
-        Ok((income, score))
-    }
-
     /// Recomputes and stores the borrower's score over all their connections.
     pub async fn recompute_wallet(&self, wallet: &str, now: i64) -> Result<(), ConnectError> {
-        let rows = self
-            .db
-            .list_connections(wallet)
+        self.engine
+            .recompute_wallet(wallet, now)
             .await
-            .map_err(|e| internal("cannot list connections", e))?;
-        if rows.is_empty() {
-            return self
-                .db
-                .delete_wallet_score(wallet)
-                .await
-                .map_err(|e| internal("cannot delete a score", e));
-        }
-        let (income, score) = self.compute(&rows, now).await?;
-        let row = WalletScoreRow {
-            wallet: wallet.to_string(),
-            income: serde_json::to_string(&income)
-                .map_err(|e| internal("cannot encode income", e))?,
-            score: serde_json::to_string(&score)
-                .map_err(|e| internal("cannot encode a score", e))?,
-            model_version: score.model_version.clone(),
-            inputs_digest: score.inputs_digest.clone(),
-            computed_at: now,
-        };
-        self.db
-            .save_wallet_score(&row)
-            .await
-            .map_err(|e| internal("cannot save a score", e))
+            .map_err(|e| internal("cannot recompute a score", e))
     }
 }
 
-/// The TikTok Shop permission (scope) a resource needs.
-pub fn permission_for(resource: &str) -> &'static str {
-    match resource {
-        "orders" => "seller.order.info",
-        "returns" => "seller.return_refund.basic",
-        "statements" | "payments" => "seller.finance.info",
-        "products" => "seller.product.basic",
-        "shop_metrics" => "seller.authorization.info",
-        "affiliate_orders" => "creator.affiliate_collaboration.read",
-        _ => "seller.authorization.info",
-    }
-}
-
-/// A fetch issue for the borrower, from a TikTok error.
-fn issue(resource: &str, error: &TikTokError) -> FetchIssue {
-    let (code, message) = match error.kind() {
-        ErrorKind::MissingScope => (
-            "missing_permission",
-            format!(
-                "shopscore was not granted the {} permission, so your {} could not be read.",
-                permission_for(resource),
-                resource.replace('_', " ")
-            ),
-        ),
-        ErrorKind::ServerError | ErrorKind::Timeout | ErrorKind::Transport | ErrorKind::RateLimited => (
-            "tiktok_unavailable",
-            format!("TikTok Shop did not answer for your {}; we will try again.", resource.replace('_', " ")),
-        ),
-        ErrorKind::InvalidToken | ErrorKind::TokenExpired => (
-            "token_invalid",
-            "TikTok Shop no longer accepts this connection's authorization. Reconnect to refresh it.".to_string(),
-        ),
-        _ => ("fetch_failed", format!("Your {} could not be read from TikTok Shop.", resource.replace('_', " "))),
-    };
-    FetchIssue {
-        resource: resource.to_string(),
-        code: code.to_string(),
-        message,
-    }
-}
+pub use crate::sync::resource::permission_for;
