@@ -317,3 +317,63 @@ async fn json_endpoints_answer_401_without_a_wallet() {
         401
     );
 }
+
+/// Not the mounted sandbox: a separate TikTok-compatible server named by the `TIKTOK_SHOP_*`
+/// variables, with real (non-sandbox) credentials configured. The client must work unchanged.
+#[tokio::test]
+async fn a_siwe_client_connects_through_a_separate_tiktok_compatible_server() {
+    use server::sandbox::{SandboxConfig, SandboxLayout};
+    use server::tiktok::AppSecret;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let app_url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let (key, secret, service) = (
+        "partner-app-key",
+        "partner-app-secret",
+        "7200000000000000002",
+    );
+    let callback = url::Url::parse(&format!("{app_url}/api/tiktokshop/callback")).unwrap();
+    let tiktok = crate::sandbox::spawn_sandbox_with(
+        SandboxConfig::new(key, AppSecret::new(secret), service, callback),
+        SandboxLayout::Standalone,
+    )
+    .await;
+    let authorize = format!("{}/open/authorize", tiktok.base);
+    let app = crate::helpers::spawn_app_on(
+        Db::Sqlite,
+        listener,
+        &[
+            ("TIKTOK_SHOP_APP_KEY", key),
+            ("TIKTOK_SHOP_APP_SECRET", secret),
+            ("TIKTOK_SHOP_SERVICE_ID", service),
+            ("TIKTOK_SHOP_AUTHORIZE_URL", &authorize),
+            ("TIKTOK_SHOP_AUTH_BASE", &tiktok.base),
+            ("TIKTOK_SHOP_API_BASE", &tiktok.base),
+            ("TOKEN_ENCRYPTION_KEY", &"11".repeat(32)),
+            ("REFRESH_TOKEN_ENCRYPTION_KEY", &"22".repeat(32)),
+        ],
+    )
+    .await;
+    assert!(
+        app.state.sandbox.is_none(),
+        "no sandbox is mounted with real credentials"
+    );
+    assert_eq!(app.get("/sandbox/open/authorize").await.status(), 404);
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(!html.contains("sandbox-banner"));
+
+    let wallet = TestWallet::new(1);
+    app.sign_in(&wallet).await;
+    let auth_url = app.auth_url(&wallet).await;
+    assert!(auth_url.starts_with(&authorize), "{auth_url}");
+    assert!(auth_url.contains(&format!("service_id={service}")));
+    let callback = app.consent(&auth_url, ("persona", "seller-boutique")).await;
+    assert!(callback.starts_with(&app_url));
+    assert_eq!(
+        app.callback(&callback).await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let revenue = &app.connections().await[0]["revenueData"];
+    close(&revenue["totalRevenue"], 15_000.0);
+    close(&revenue["netRevenue"], 14_250.0);
+    close(&app.score().await["monthlyIncomeUsd"], 4_750.0);
+}

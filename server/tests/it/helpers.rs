@@ -110,10 +110,19 @@ pub async fn spawn_app(kind: Db) -> TestApp {
 
 /// Starts the app with extra settings. `APP_URL` is the bound address, as in production.
 pub async fn spawn_app_with(kind: Db, extra: &[(&str, &str)]) -> TestApp {
-    let db = FreshDb::new(kind).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
+    spawn_app_on(kind, listener, extra).await
+}
+
+/// Starts the app on an already bound listener (when another server must know its address).
+pub async fn spawn_app_on(
+    kind: Db,
+    listener: tokio::net::TcpListener,
+    extra: &[(&str, &str)],
+) -> TestApp {
+    let db = FreshDb::new(kind).await;
     let port = listener.local_addr().expect("address").port();
     let address = format!("http://127.0.0.1:{port}");
     let data_dir = db._dir.path().join("data");

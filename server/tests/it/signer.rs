@@ -152,13 +152,9 @@ impl TestApp {
             ("state", field("state")),
             (choice.0, choice.1.to_string()),
         ];
-        let res = self
-            .client
-            .post(self.url(&action))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        // The form posts to the consent page's own server (the sandbox, mounted or standalone).
+        let target = url::Url::parse(auth_url).unwrap().join(&action).unwrap();
+        let res = self.client.post(target).form(&form).send().await.unwrap();
         assert_eq!(res.status(), 303);
         res.headers()["location"].to_str().unwrap().to_string()
     }
