@@ -5,11 +5,11 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ports;
 pub mod siwe;
 #[cfg(feature = "hydrate")]
 pub mod web3;
-#[cfg(feature = "ssr")]
-pub mod ports;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -31,7 +31,12 @@ async fn request(method: &str, params: Array) -> Result<JsValue, String> {
         .and_then(|f| f.dyn_into::<Function>().ok())
         .ok_or_else(|| "The wallet does not support EIP-1193 requests.".to_string())?;
     let args = Object::new();
-    Reflect::set(&args, &JsValue::from_str("method"), &JsValue::from_str(method)).map_err(describe)?;
+    Reflect::set(
+        &args,
+        &JsValue::from_str("method"),
+        &JsValue::from_str(method),
+    )
+    .map_err(describe)?;
     Reflect::set(&args, &JsValue::from_str("params"), &params).map_err(describe)?;
     let promise = request
         .call1(&ethereum, &args)
@@ -52,8 +57,15 @@ pub async fn request_account() -> Result<String, String> {
 
 /// `personal_sign` (EIP-191) of a UTF-8 message by `address`; returns the 0x signature.
 pub async fn personal_sign(message: &str, address: &str) -> Result<String, String> {
-    let hex: String = message.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    let params = Array::of2(&JsValue::from_str(&format!("0x{hex}")), &JsValue::from_str(address));
+    let hex: String = message
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let params = Array::of2(
+        &JsValue::from_str(&format!("0x{hex}")),
+        &JsValue::from_str(address),
+    );
     request("personal_sign", params)
         .await?
         .as_string()
@@ -63,8 +75,14 @@ pub async fn personal_sign(message: &str, address: &str) -> Result<String, Strin
 /// `host[:port]` and origin of the page.
 pub fn location() -> (String, String) {
     let location = web_sys::window().map(|w| w.location());
-    let host = location.as_ref().and_then(|l| l.host().ok()).unwrap_or_default();
-    let origin = location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
+    let host = location
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .unwrap_or_default();
+    let origin = location
+        .as_ref()
+        .and_then(|l| l.origin().ok())
+        .unwrap_or_default();
     (host, origin)
 }
 

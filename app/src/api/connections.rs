@@ -46,5 +46,9 @@ pub async fn get_dashboard() -> Result<DashboardData, AppError> {
     };
     let connections = services.connections(&wallet).await?;
     let score = services.score(&wallet).await?;
-    Ok(DashboardData { wallet: Some(wallet), connections, score })
+    Ok(DashboardData {
+        wallet: Some(wallet),
+        connections,
+        score,
+    })
 }

@@ -16,10 +16,26 @@ struct Platform {
 }
 
 const PLATFORMS: &[Platform] = &[
-    Platform { name: "TikTok Shop", blurb: "Seller sales and creator affiliate commissions", live: true },
-    Platform { name: "Shopify", blurb: "Store sales", live: false },
-    Platform { name: "Stripe", blurb: "Payment processing", live: false },
-    Platform { name: "YouTube", blurb: "Ad revenue", live: false },
+    Platform {
+        name: "TikTok Shop",
+        blurb: "Seller sales and creator affiliate commissions",
+        live: true,
+    },
+    Platform {
+        name: "Shopify",
+        blurb: "Store sales",
+        live: false,
+    },
+    Platform {
+        name: "Stripe",
+        blurb: "Payment processing",
+        live: false,
+    },
+    Platform {
+        name: "YouTube",
+        blurb: "Ad revenue",
+        live: false,
+    },
 ];
 
 fn status_label(status: &str) -> (&'static str, &'static str) {
@@ -86,7 +102,11 @@ fn ConnectionCard(connection: ConnectionView, wallet: Option<String>) -> impl In
     });
     let (label, class) = status_label(&connection.status);
     let needs_reconnect = connection.status != "active";
-    let kind = if connection.account_kind == "creator" { "Creator account" } else { "Shop" };
+    let kind = if connection.account_kind == "creator" {
+        "Creator account"
+    } else {
+        "Shop"
+    };
     let revenue = connection.revenue_data.clone();
     let currency = connection.currency.clone();
     let id = connection.id.clone();

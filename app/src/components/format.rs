@@ -3,10 +3,17 @@
 /// A currency amount, `$14,250.00` for USD, `15,000.00 GBP` style otherwise; IDR and VND
 /// without decimals.
 pub fn money(amount: f64, currency: &str) -> String {
-    let decimals = if matches!(currency, "IDR" | "VND") { 0 } else { 2 };
+    let decimals = if matches!(currency, "IDR" | "VND") {
+        0
+    } else {
+        2
+    };
     let negative = amount < 0.0;
     let text = format!("{:.*}", decimals, amount.abs());
-    let (whole, frac) = text.split_once('.').map(|(w, f)| (w.to_string(), Some(f.to_string()))).unwrap_or((text, None));
+    let (whole, frac) = text
+        .split_once('.')
+        .map(|(w, f)| (w.to_string(), Some(f.to_string())))
+        .unwrap_or((text, None));
     let mut grouped = String::new();
     for (i, ch) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i).is_multiple_of(3) {

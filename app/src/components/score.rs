@@ -18,11 +18,19 @@ fn count(v: f64) -> String {
 /// The whole score panel.
 #[component]
 pub fn ScoreDashboard(score: ScoreView) -> impl IntoView {
-    let months: Vec<String> = (1..=score.monthly_series_usd.len()).map(|i| format!("Month {i}")).collect();
-    let weeks: Vec<String> = (1..=score.weekly_orders.len()).map(|i| format!("W{i}")).collect();
+    let months: Vec<String> = (1..=score.monthly_series_usd.len())
+        .map(|i| format!("Month {i}"))
+        .collect();
+    let weeks: Vec<String> = (1..=score.weekly_orders.len())
+        .map(|i| format!("W{i}"))
+        .collect();
     let weekly: Vec<f64> = score.weekly_orders.iter().map(|w| *w as f64).collect();
     let grade_class = format!("grade grade-{}", score.grade.to_lowercase());
-    let (down, up): (Vec<_>, Vec<_>) = score.reasons.iter().cloned().partition(|r| r.direction == "negative");
+    let (down, up): (Vec<_>, Vec<_>) = score
+        .reasons
+        .iter()
+        .cloned()
+        .partition(|r| r.direction == "negative");
     view! {
         <section class="section score-panel" aria-labelledby="score-title" data-testid="score-dashboard">
             <h2 id="score-title">"Your credit score"</h2>

@@ -24,7 +24,9 @@ async fn sign_in_flow() -> Result<(), String> {
     let (host, origin) = web3::location();
     let message = crate::siwe::siwe_message(&host, &address, &origin, &nonce, &web3::now_iso());
     let signature = web3::personal_sign(&message, &account).await?;
-    wallet_verify(message, signature).await.map_err(|e| e.to_string())?;
+    wallet_verify(message, signature)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

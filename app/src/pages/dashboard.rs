@@ -32,7 +32,16 @@ pub fn explain_error(code: &str, permission: Option<&str>) -> (String, bool) {
         "tiktok_unavailable" => "TikTok Shop is not answering right now. Nothing was lost; please try again in a few minutes.".into(),
         _ => "Something went wrong on our side while connecting. Please try again.".into(),
     };
-    let reconnect = matches!(code, "token_expired" | "token_revoked" | "missing_permission" | "state_expired" | "state_reused" | "code_rejected" | "tiktok_unavailable");
+    let reconnect = matches!(
+        code,
+        "token_expired"
+            | "token_revoked"
+            | "missing_permission"
+            | "state_expired"
+            | "state_reused"
+            | "code_rejected"
+            | "tiktok_unavailable"
+    );
     (text, reconnect)
 }
 
@@ -78,7 +87,11 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn DashboardBody(data: DashboardData) -> impl IntoView {
-    let DashboardData { wallet, connections, score } = data;
+    let DashboardData {
+        wallet,
+        connections,
+        score,
+    } = data;
     if wallet.is_none() {
         return view! {
             <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
