@@ -26,7 +26,7 @@ pub enum ButtonVariant {
 
 /// The shopping-cart icon (Heroicons, outline).
 #[component]
-fn CartIcon() -> impl IntoView {
+pub fn CartIcon() -> impl IntoView {
     view! {
         <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor"
             stroke-width="1.5" aria-hidden="true" focusable="false">

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_dashboard, DashboardData};
-use crate::components::connect_button::TikTokShopConnectButton;
+use crate::components::connect_button::{CartIcon, TikTokShopConnectButton};
 use crate::components::connections::BusinessConnectionManager;
 use crate::components::score::ScoreDashboard;
 use crate::components::wallet::WalletSignIn;
@@ -95,7 +95,7 @@ fn DashboardBody(data: DashboardData) -> impl IntoView {
     if wallet.is_none() {
         return view! {
             <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
-                <div class="empty-icon" aria-hidden="true">"🛍"</div>
+                <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
                 <h2 id="empty-title">"No shops connected yet"</h2>
                 <p>"Sign in with your wallet, then connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
                 <WalletSignIn wallet=None />
@@ -108,7 +108,7 @@ fn DashboardBody(data: DashboardData) -> impl IntoView {
         <div class="wallet-bar"><WalletSignIn wallet=wallet.clone() /></div>
         {empty.then(|| view! {
             <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
-                <div class="empty-icon" aria-hidden="true">"🛍"</div>
+                <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
                 <h2 id="empty-title">"No shops connected yet"</h2>
                 <p>"Connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
                 <TikTokShopConnectButton wallet=wallet.clone() />

@@ -377,3 +377,31 @@ async fn a_siwe_client_connects_through_a_separate_tiktok_compatible_server() {
     close(&revenue["netRevenue"], 14_250.0);
     close(&app.score().await["monthlyIncomeUsd"], 4_750.0);
 }
+
+#[tokio::test]
+async fn malformed_parameters_get_a_clear_error() {
+    let (app, _wallet) = signed_in_app(Db::Sqlite).await;
+    let res = app.get("/api/tiktokshop/auth").await;
+    assert_eq!(res.status(), 400, "a missing wallet parameter");
+    assert!(res.text().await.unwrap().contains("Malformed request"));
+    let res = app
+        .client
+        .delete(app.url("/api/connections/not-an-id!"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400, "a malformed connection id");
+    let long_state = "x".repeat(5_000);
+    let url = app.url(&format!(
+        "/api/tiktokshop/callback?code=a&state={long_state}"
+    ));
+    assert_eq!(
+        app.callback(&url).await,
+        "/dashboard?tiktokshop_error=state_invalid"
+    );
+    let url = app.url("/api/tiktokshop/callback?error=access_denied");
+    assert_eq!(
+        app.callback(&url).await,
+        "/dashboard?tiktokshop_error=state_missing"
+    );
+}
