@@ -1,4 +1,5 @@
-//! The command line: `shopscore serve` (the default) and `shopscore migrate`.
+//! The command line: `shopscore serve` (the default), `shopscore migrate`, `shopscore sandbox`
+//! and `shopscore bench-sync`.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -29,6 +30,41 @@ enum Command {
     Migrate,
     /// Run the TikTok Shop sandbox alone, at TikTok's real paths, on one address.
     Sandbox(SandboxArgs),
+    /// Backfill the sandbox's large shop through the real client and sync engine into a fresh
+    /// SQLite database and print how close it came to the rate limit's floor.
+    BenchSync(BenchSyncArgs),
+}
+
+/// `shopscore bench-sync [--orders 50000] [--latency-ms 150] [--rate-limit 50] [--page-size 50] [--fault-rate 0]`.
+#[derive(clap::Args, Debug)]
+struct BenchSyncArgs {
+    /// Orders of the large shop.
+    #[arg(long, default_value_t = 50_000)]
+    orders: u64,
+    /// Latency the sandbox adds to every Open API answer, in milliseconds.
+    #[arg(long, default_value_t = 150)]
+    latency_ms: u64,
+    /// Requests per second per shop (the sandbox enforces it, the client paces to it).
+    #[arg(long, default_value_t = 50)]
+    rate_limit: u32,
+    /// Orders a page (1–50).
+    #[arg(long, default_value_t = 50)]
+    page_size: u32,
+    /// Share of calls the sandbox answers with a fault (5xx, a 429 burst, a malformed page).
+    #[arg(long, default_value_t = 0.0)]
+    fault_rate: f64,
+    /// Time slices fetched concurrently.
+    #[arg(long, default_value_t = 32)]
+    slices: u32,
+    /// Lease of the connection, in seconds (a rerun after a crash waits for it to expire).
+    #[arg(long, default_value_t = 60)]
+    lease_secs: u64,
+    /// Keep the database, keys and sandbox credentials here; a rerun resumes the backfill.
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 /// `shopscore sandbox --addr 127.0.0.1:PORT --app-key K --app-secret S --redirect-url URL`.
@@ -103,13 +139,30 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| format!("sandbox on {}: {e}", args.addr));
     }
+    if let Some(Command::BenchSync(args)) = cli.command {
+        // No log lines: stdout carries the figures, stderr the progress bar.
+        let report = crate::bench::run(crate::bench::BenchArgs {
+            orders: args.orders,
+            latency_ms: args.latency_ms,
+            rate_limit: args.rate_limit,
+            page_size: args.page_size,
+            fault_rate: args.fault_rate,
+            slices: args.slices,
+            lease_secs: args.lease_secs,
+            data_dir: args.data_dir,
+            progress: !args.quiet,
+        })
+        .await?;
+        println!("{report}");
+        return Ok(());
+    }
     // `.env` is a development convenience; production takes the real environment only.
     let _ = dotenvy::dotenv();
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     crate::telemetry::init(settings.app_env == AppEnv::Production);
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
         Command::Serve { addr } => serve(settings, addr).await,
-        Command::Sandbox(_) => Ok(()),
+        Command::Sandbox(_) | Command::BenchSync(_) => Ok(()),
         Command::Migrate => {
             let db = crate::db::connect(&settings.database_url)
                 .await

@@ -210,6 +210,8 @@ pub struct SyncSettings {
     pub workers: u32,
     /// `SYNC_BACKFILL_SLICES` (default 32): time slices of an order backfill fetched at once.
     pub backfill_slices: u32,
+    /// `SYNC_PAGE_SIZE` (default 50, TikTok's maximum): orders and returns a page.
+    pub page_size: u32,
 }
 
 impl Default for SyncSettings {
@@ -226,6 +228,7 @@ impl Default for SyncSettings {
             poll: Duration::from_millis(1000),
             workers: 4,
             backfill_slices: 32,
+            page_size: 50,
         }
     }
 }
@@ -274,6 +277,7 @@ impl SyncSettings {
             workers: number("SYNC_WORKERS", u64::from(d.workers), 1)?.min(64) as u32,
             backfill_slices: number("SYNC_BACKFILL_SLICES", u64::from(d.backfill_slices), 1)?
                 .min(256) as u32,
+            page_size: number("SYNC_PAGE_SIZE", u64::from(d.page_size), 1)?.min(50) as u32,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! command-line interface. Everything with I/O lives here.
 
 pub mod api_errors;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;

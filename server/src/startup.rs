@@ -420,7 +420,7 @@ fn tiktok_wiring(settings: &Settings, local: SocketAddr) -> Result<TikTokWiring,
 
 /// The local instance's sandbox app credentials: generated once and kept in
 /// `DATA_DIR/sandbox_app.json`, so tokens issued before a restart stay valid.
-fn sandbox_credentials(
+pub(crate) fn sandbox_credentials(
     data_dir: &std::path::Path,
 ) -> Result<(String, AppSecret, String), StartupError> {
     #[derive(serde::Serialize, serde::Deserialize)]

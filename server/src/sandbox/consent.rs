@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use super::personas::{self, PERSONAS};
+use super::personas::PERSONAS;
 use super::{now_unix, AppState, SandboxLayout};
 use crate::tiktok::SCOPES;
 
@@ -113,7 +113,7 @@ pub(super) async fn submit(
             .append_pair("state", &form.state);
         return Redirect::to(target.as_str()).into_response();
     }
-    let Some(persona) = form.persona.as_deref().and_then(personas::persona) else {
+    let Some(persona) = form.persona.as_deref().and_then(|id| sandbox.persona(id)) else {
         return error_page("Choose one of the test accounts.");
     };
     let code = sandbox.issue_code(persona.id, now_unix());

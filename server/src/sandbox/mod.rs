@@ -61,6 +61,8 @@ pub struct SandboxConfig {
     pub code_ttl: Duration,
     /// Signs the sandbox's tokens (keep it to keep tokens valid across restarts).
     pub token_signing_key: [u8; 32],
+    /// Orders of the `large-shop` persona (default 50,000), scaled for benchmarks.
+    pub large_shop_orders: Option<u64>,
 }
 
 impl SandboxConfig {
@@ -90,6 +92,7 @@ impl SandboxConfig {
             refresh_ttl: Duration::from_secs(30 * 86_400),
             code_ttl: Duration::from_secs(600),
             token_signing_key,
+            large_shop_orders: None,
         }
     }
 
@@ -134,6 +137,20 @@ pub struct Sandbox {
     faults: Mutex<rand::rngs::StdRng>,
     burst_until: Mutex<BTreeMap<String, i64>>,
     counter: std::sync::atomic::AtomicU64,
+    calls: std::sync::atomic::AtomicU64,
+    large_shop: Option<&'static Persona>,
+    switches: Mutex<Switches>,
+}
+
+/// Outages a test can switch on and off while the sandbox runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Switches {
+    /// Every Open API call answers HTTP 503.
+    pub outage: bool,
+    /// Every Open API call answers HTTP 429.
+    pub rate_limit_storm: bool,
+    /// The next this many order search pages are cut in half (malformed JSON).
+    pub malformed_order_pages: u32,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -159,12 +176,35 @@ impl Sandbox {
         Arc::new(Sandbox {
             limiter: RateLimiter::keyed(Quota::per_second(rate).allow_burst(rate)),
             faults: Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)),
-            config,
             used_codes: Mutex::new(HashSet::new()),
             retired_refresh: Mutex::new(HashSet::new()),
             burst_until: Mutex::new(BTreeMap::new()),
             counter: std::sync::atomic::AtomicU64::new(0),
+            calls: std::sync::atomic::AtomicU64::new(0),
+            large_shop: config.large_shop_orders.map(personas::scaled_large_shop),
+            switches: Mutex::new(Switches::default()),
+            config,
         })
+    }
+
+    /// The persona of an id: the shipped ones, with `large-shop` scaled when configured.
+    pub fn persona(&self, id: &str) -> Option<&'static Persona> {
+        match self.large_shop {
+            Some(large) if id == large.id => Some(large),
+            _ => personas::persona(id),
+        }
+    }
+
+    /// Open API calls answered so far (every attempt, faults included).
+    pub fn open_api_calls(&self) -> u64 {
+        self.calls.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Switches outages on or off.
+    pub fn set_switches(&self, switches: Switches) {
+        if let Ok(mut s) = self.switches.lock() {
+            *s = switches;
+        }
     }
 
     /// The configuration.
@@ -433,7 +473,8 @@ async fn token_get(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
                 "auth_code has already been used",
             ));
         }
-        let persona = personas::persona(&claims.persona)
+        let persona = sandbox
+            .persona(&claims.persona)
             .ok_or_else(|| Reject::new(codes::REQUEST_ERROR, "unknown persona"))?;
         Ok(grant(sandbox, persona, claims.anchor, now))
     })();
@@ -473,7 +514,8 @@ async fn token_refresh(State(state): State<AppState>, RawQuery(query): RawQuery)
                 "refresh_token has been rotated and retired",
             ));
         }
-        let persona = personas::persona(&claims.persona)
+        let persona = sandbox
+            .persona(&claims.persona)
             .ok_or_else(|| Reject::new(codes::INVALID_TOKEN, "unknown persona"))?;
         Ok(grant(sandbox, persona, claims.anchor, now))
     })();
@@ -509,9 +551,41 @@ async fn open_api(
     body: Bytes,
 ) -> Response {
     let sandbox = state.sandbox.as_ref();
+    sandbox
+        .calls
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     if !sandbox.config.latency.is_zero() {
         tokio::time::sleep(sandbox.config.latency).await;
     }
+    let switches = sandbox.switches.lock().map(|s| *s).unwrap_or_default();
+    if switches.outage {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::response::Html("<html><body><h1>503 Service Unavailable</h1></body></html>"),
+        )
+            .into_response();
+    }
+    if switches.rate_limit_storm {
+        return reject(
+            sandbox,
+            Reject(
+                codes::RATE_LIMITED,
+                "too many requests (storm)".into(),
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+        );
+    }
+    let malform = matches!(endpoint.handler, Handler::OrderSearch)
+        && switches.malformed_order_pages > 0
+        && sandbox
+            .switches
+            .lock()
+            .map(|mut s| {
+                let hit = s.malformed_order_pages > 0;
+                s.malformed_order_pages = s.malformed_order_pages.saturating_sub(1);
+                hit
+            })
+            .unwrap_or(false);
     let call = match authenticate(sandbox, endpoint, &query, &headers, body) {
         Ok(call) => call,
         Err(r) => return reject(sandbox, r),
@@ -554,7 +628,7 @@ async fn open_api(
         Ok(data) => envelope(sandbox, StatusCode::OK, codes::OK, "Success", Some(data)),
         Err(r) => reject(sandbox, r),
     };
-    if let Some(Fault::Malformed) = fault {
+    if malform || matches!(fault, Some(Fault::Malformed)) {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap_or_default();
@@ -617,7 +691,8 @@ fn authenticate<'a>(
             Refusal::Expired => Reject::new(codes::TOKEN_EXPIRED, "access token expired"),
             Refusal::Invalid => Reject::new(codes::INVALID_TOKEN, "invalid access token"),
         })?;
-    let persona = personas::persona(&claims.persona)
+    let persona = sandbox
+        .persona(&claims.persona)
         .ok_or_else(|| Reject::new(codes::INVALID_TOKEN, "invalid access token"))?;
     if !persona.scopes.contains(&endpoint.scope) {
         return Err(Reject::new(
@@ -825,11 +900,28 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
                 .unwrap_or(book.len())
                 .max(from);
             let descending = call.params.get("sort_order").map(String::as_str) == Some("DESC");
+            // An order is updated at most ten days after its creation.
+            let (from, until) = match (filter.update_time_ge, filter.create_time_ge) {
+                (Some(ge), None) => (
+                    book.first_at_or_after(ge - 11 * personas::DAY).max(from),
+                    until,
+                ),
+                _ => (from, until),
+            };
+            let updated_in = |i: u64| {
+                if filter.update_time_ge.is_none() && filter.update_time_lt.is_none() {
+                    return true;
+                }
+                let t = data::order(&book, i).update_time.unwrap_or(0);
+                filter.update_time_ge.is_none_or(|ge| t >= ge)
+                    && filter.update_time_lt.is_none_or(|lt| t < lt)
+            };
             let matching: Vec<u64> = match &filter.order_status {
                 Some(status) => (from..until)
                     .filter(|i| book.status(book.kind(*i)) == status.as_str())
+                    .filter(|i| updated_in(*i))
                     .collect(),
-                None => (from..until).collect(),
+                None => (from..until).filter(|i| updated_in(*i)).collect(),
             };
             let mut matching = matching;
             if descending {
@@ -929,8 +1021,11 @@ fn serve_endpoint(call: &Call<'_>, handler: Handler) -> Result<Value, Reject> {
                 .into_iter()
                 .filter(|r| {
                     let t = r.create_time.unwrap_or(0);
+                    let u = r.update_time.unwrap_or(0);
                     filter.create_time_ge.is_none_or(|ge| t >= ge)
                         && filter.create_time_lt.is_none_or(|lt| t < lt)
+                        && filter.update_time_ge.is_none_or(|ge| u >= ge)
+                        && filter.update_time_lt.is_none_or(|lt| u < lt)
                         && filter
                             .order_ids
                             .as_ref()

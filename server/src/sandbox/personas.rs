@@ -300,6 +300,30 @@ pub const PERSONAS: &[Persona] = &[
     },
 ];
 
+/// The `large-shop` persona with `orders` orders in the same proportions (built once per
+/// sandbox, so it is leaked to live as long as the shipped ones).
+pub fn scaled_large_shop(orders: u64) -> &'static Persona {
+    let base = persona("large-shop").unwrap_or(&PERSONAS[0]);
+    let shop = base.shops[0];
+    let orders = orders.max(100);
+    let scale = |n: u64| (n * orders / 50_000).max(1);
+    let unpaid = scale(shop.plan.unpaid);
+    let cancelled = scale(shop.plan.cancelled);
+    let samples = scale(shop.plan.samples);
+    let paid = orders - unpaid - cancelled - samples;
+    let plan = ShopPlan {
+        paid,
+        gmv_minor: paid as i64 * 5_000,
+        unpaid,
+        cancelled,
+        samples,
+        refunds: scale(shop.plan.refunds),
+        ..shop.plan
+    };
+    let shops: &'static [ShopSpec] = Box::leak(Box::new([ShopSpec { plan, ..shop }]));
+    Box::leak(Box::new(Persona { shops, ..*base }))
+}
+
 /// Looks a persona up by id.
 pub fn persona(id: &str) -> Option<&'static Persona> {
     PERSONAS.iter().find(|p| p.id == id)

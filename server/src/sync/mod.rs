@@ -583,7 +583,7 @@ impl SyncEngine {
                     "create_time"
                 };
                 let request = SearchOrders {
-                    page_size: MAX_PAGE_SIZE,
+                    page_size: self.settings.page_size.clamp(1, MAX_PAGE_SIZE),
                     page_token: None,
                     sort_field: sort_field.into(),
                     sort_order: SortOrder::Asc,
@@ -599,6 +599,7 @@ impl SyncEngine {
             }
             Resource::Returns => {
                 let mut request = SearchReturns::created_between(from, until);
+                request.page_size = self.settings.page_size.clamp(1, MAX_PAGE_SIZE);
                 if cp.incremental {
                     request.filter = ReturnSearchFilter {
                         update_time_ge: Some(from),
