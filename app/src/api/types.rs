@@ -130,6 +130,24 @@ pub struct ConnectionView {
     pub scopes: Vec<String>,
     /// What could not be fetched.
     pub fetch_issues: Vec<FetchIssue>,
+    /// The authorization failed for good (`status` is `needs_reconnect`): show a reconnect
+    /// button.
+    #[serde(default)]
+    pub needs_reconnect: bool,
+    /// The data is older than its cadence allows (a sync is overdue or keeps failing).
+    #[serde(default)]
+    pub stale: bool,
+    /// RFC 3339: when the next scheduled sync is due, `null` when none is scheduled.
+    #[serde(default)]
+    pub next_sync_at: Option<String>,
+    /// A sync is running: records fetched so far (`syncFetched`) of those TikTok counted
+    /// (`syncTotal`, 0 while unknown), for a progress bar.
+    #[serde(default)]
+    pub syncing: bool,
+    #[serde(default)]
+    pub sync_fetched: u64,
+    #[serde(default)]
+    pub sync_total: u64,
 }
 
 /// One signal of a factor.

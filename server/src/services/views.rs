@@ -96,6 +96,33 @@ pub fn connection_view(row: &ConnectionRow) -> ConnectionView {
         scopes: row.scopes.clone(),
         fetch_issues: serde_json::from_str::<Vec<FetchIssue>>(&row.fetch_issues)
             .unwrap_or_default(),
+        needs_reconnect: row.status == "needs_reconnect",
+        stale: is_stale(row, crate::db::now_unix()),
+        next_sync_at: row.next_sync_at.map(rfc3339),
+        syncing: row.sync_fetched > 0 || row.sync_total > 0,
+        sync_fetched: row.sync_fetched.max(0) as u64,
+        sync_total: row.sync_total.max(0) as u64,
+    }
+}
+
+/// How late a sync may be before the data counts as stale.
+const STALE_AFTER_OVERDUE_SECS: i64 = 3600;
+/// Data older than this is stale whatever the schedule says (twice the daily cadence).
+const STALE_AFTER_SECS: i64 = 2 * 86_400;
+
+/// Stale: never synced, synced too long ago, or a sync overdue by more than an hour.
+pub fn is_stale(row: &ConnectionRow, now: i64) -> bool {
+    if row.status != "active" {
+        return row.status == "needs_reconnect";
+    }
+    match row.last_synced_at {
+        None => true,
+        Some(at) => {
+            now - at > STALE_AFTER_SECS
+                || row
+                    .next_sync_at
+                    .is_some_and(|due| now - due > STALE_AFTER_OVERDUE_SECS)
+        }
     }
 }
 

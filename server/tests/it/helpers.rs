@@ -28,6 +28,15 @@ pub struct FreshDb {
 }
 
 impl FreshDb {
+    /// The same database, for another instance (its own scratch directory).
+    pub fn beside(&self) -> FreshDb {
+        FreshDb {
+            url: self.url.clone(),
+            name: self.name.clone(),
+            _dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
     pub async fn new(kind: Db) -> FreshDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         match kind {
@@ -143,6 +152,34 @@ pub async fn spawn_app_on(
         client: new_client(),
         state,
         db,
+    }
+}
+
+/// Starts a second instance beside `first`: the same database and data directory (so the same
+/// keys and sandbox credentials), its own port, sessions and sync owner.
+pub async fn spawn_app_beside(first: &TestApp, extra: &[(&str, &str)]) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let address = format!("http://127.0.0.1:{port}");
+    let data_dir = first.db._dir.path().join("data").display().to_string();
+    let mut vars = vec![
+        ("APP_URL", address.as_str()),
+        ("DATA_DIR", data_dir.as_str()),
+    ];
+    vars.extend_from_slice(extra);
+    let settings = test_settings(&first.db.url, &vars);
+    let app = Application::build_on(settings, leptos_options(), listener)
+        .await
+        .expect("the second instance starts");
+    let state = app.state().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        address,
+        client: new_client(),
+        state,
+        db: first.db.beside(),
     }
 }
 

@@ -9,5 +9,6 @@ mod pages;
 mod sandbox;
 mod signer;
 mod startup;
+mod sync;
 mod tiktok;
 mod wallet;

@@ -1,0 +1,655 @@
+//! The sync engine against the mounted sandbox: token refresh and rotation, needs_reconnect,
+//! the scheduler's incremental runs, checkpoints and leases, and faults (a 429 storm, minutes of
+//! 5xx, a malformed page, the database going away, kill -9 of a backfill). Every fault ends
+//! with the exact stored set the sandbox holds and a clear status on the connection.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use server::config::Secret;
+use server::db::{now_unix, ConnectionRow};
+use server::sandbox::personas::{Frame, OrderBook};
+use server::sandbox::tokens::{self, Claims, Kind};
+use server::sandbox::{data, Switches};
+use server::sync::{Resource, RunSummary};
+use server::vault::TokenKind;
+
+use crate::helpers::{spawn_app_beside, spawn_app_with, Db, TestApp};
+use crate::on_both_databases;
+use crate::signer::TestWallet;
+
+const NO_SCHEDULER: &[(&str, &str)] = &[("SYNC_SCHEDULER", "off")];
+
+async fn connected(db: Db, extra: &[(&str, &str)], persona: &str) -> (TestApp, ConnectionRow) {
+    let app = spawn_app_with(db, extra).await;
+    let wallet = TestWallet::new(1);
+    app.sign_in(&wallet).await;
+    assert_eq!(
+        app.connect(&wallet, persona).await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let row = only_connection(&app, &wallet).await;
+    (app, row)
+}
+
+async fn only_connection(app: &TestApp, wallet: &TestWallet) -> ConnectionRow {
+    let rows = app
+        .state
+        .db
+        .list_connections(&wallet.address())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    rows.into_iter().next().unwrap()
+}
+
+async fn reload(app: &TestApp, id: &str) -> ConnectionRow {
+    app.state.db.load_connection(id).await.unwrap().unwrap()
+}
+
+async fn sync(app: &TestApp, id: &str) -> RunSummary {
+    app.state.sync.sync_connection(id, None).await.unwrap()
+}
+
+/// The order and return ids the sandbox holds for a one-shop persona.
+fn sandbox_ids(app: &TestApp, persona: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let shop = &sandbox.persona(persona).unwrap().shops[0];
+    let book = OrderBook {
+        shop,
+        seed: sandbox.config().seed,
+        frame: Frame::new(now_unix()),
+    };
+    let orders = (0..book.len())
+        .map(|i| data::order_id(book.seed, shop, i))
+        .collect();
+    let returns = data::returns(&book)
+        .into_iter()
+        .map(|r| r.return_id)
+        .collect();
+    (orders, returns)
+}
+
+async fn stored_ids(app: &TestApp, id: &str, kind: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut count = 0;
+    app.state
+        .db
+        .for_each_record_id(id, kind, &mut |r| {
+            count += 1;
+            ids.insert(r);
+        })
+        .await
+        .unwrap();
+    assert_eq!(count, ids.len(), "no record is stored twice");
+    ids
+}
+
+/// The connection holds exactly the sandbox's orders and returns, is active and has no issue.
+async fn assert_exact_and_clear(app: &TestApp, id: &str, persona: &str) {
+    let (orders, returns) = sandbox_ids(app, persona);
+    assert_eq!(stored_ids(app, id, "order").await, orders);
+    assert_eq!(stored_ids(app, id, "return").await, returns);
+    let row = reload(app, id).await;
+    assert_eq!(row.status, "active");
+    assert_eq!(row.fetch_issues, "[]");
+    assert!(row.last_synced_at.is_some());
+    let jobs = app.state.db.list_sync_jobs(id).await.unwrap();
+    assert!(jobs
+        .iter()
+        .all(|j| j.watermark.is_some() && j.issue.is_none()));
+}
+
+fn sandbox_token(app: &TestApp, kind: Kind, persona: &str, expires: i64) -> String {
+    let sandbox = app.state.sandbox.as_ref().unwrap();
+    tokens::issue(
+        &sandbox.config().token_signing_key,
+        &Claims {
+            kind,
+            persona: persona.into(),
+            expires,
+            anchor: now_unix(),
+            nonce: tokens::nonce(),
+        },
+    )
+}
+
+fn seal(app: &TestApp, id: &str, kind: TokenKind, value: &str) -> server::db::SealedToken {
+    app.state
+        .sync
+        .vault()
+        .seal(id, kind, &Secret::new(value))
+        .unwrap()
+}
+
+fn open(app: &TestApp, id: &str, kind: TokenKind, row: &ConnectionRow) -> String {
+    let sealed = match kind {
+        TokenKind::Access => row.access_token.as_ref(),
+        TokenKind::Refresh => row.refresh_token.as_ref(),
+    };
+    app.state
+        .sync
+        .vault()
+        .open(id, kind, sealed.expect("a token"))
+        .unwrap()
+        .expose()
+        .to_string()
+}
+
+/// Polls `check` every 50 ms for at most `secs` seconds.
+async fn eventually<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        tick.tick().await;
+        if check().await {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+async fn a_token_within_the_margin_is_refreshed_before_a_sync_and_the_rotated_refresh_token_stored(
+    db: Db,
+) {
+    // A margin longer than the sandbox's 4-hour lifetime: every sync refreshes first.
+    let (app, row) = connected(
+        db,
+        &[
+            ("SYNC_SCHEDULER", "off"),
+            ("TOKEN_REFRESH_MARGIN_SECS", "20000"),
+        ],
+        "seller-boutique",
+    )
+    .await;
+    let first = open(&app, &row.id, TokenKind::Refresh, &row);
+    sync(&app, &row.id).await;
+    let second_row = reload(&app, &row.id).await;
+    let second = open(&app, &row.id, TokenKind::Refresh, &second_row);
+    assert_ne!(
+        first, second,
+        "the rotated refresh token replaced the old one"
+    );
+    // The sandbox retired `second`'s predecessor: a third sync only works with `second` stored.
+    let summary = sync(&app, &row.id).await;
+    assert!(summary.issues.is_empty(), "{:?}", summary.issues);
+    let third_row = reload(&app, &row.id).await;
+    assert_ne!(open(&app, &row.id, TokenKind::Refresh, &third_row), second);
+    assert_eq!(third_row.status, "active");
+}
+
+async fn a_refresh_refused_for_good_marks_the_connection_needs_reconnect(db: Db) {
+    let (app, row) = connected(db, NO_SCHEDULER, "seller-boutique").await;
+    let expired = sandbox_token(&app, Kind::Access, "seller-boutique", now_unix() - 10);
+    app.state
+        .db
+        .save_tokens(
+            &row.id,
+            &seal(&app, &row.id, TokenKind::Access, &expired),
+            now_unix() + 3600,
+            &seal(&app, &row.id, TokenKind::Refresh, "SBXREF_revoked.token"),
+            now_unix() + 86_400,
+        )
+        .await
+        .unwrap();
+    sync(&app, &row.id).await;
+    let row = reload(&app, &row.id).await;
+    assert_eq!(row.status, "needs_reconnect");
+    assert!(row.fetch_issues.contains("token_invalid"));
+    let shown = app.connections().await;
+    assert_eq!(shown[0]["status"], "needs_reconnect");
+    // The scheduler leaves it alone, even with every job due.
+    let names: Vec<&str> = Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect();
+    app.state
+        .db
+        .request_sync(&row.id, &names, now_unix() - 1)
+        .await
+        .unwrap();
+    assert!(app.state.sync.run_next_due().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn an_expired_access_token_answered_105002_is_refreshed_once_and_the_sync_completes() {
+    let (app, row) = connected(Db::Sqlite, NO_SCHEDULER, "seller-boutique").await;
+    let expired = sandbox_token(&app, Kind::Access, "seller-boutique", now_unix() - 10);
+    let refresh = open(&app, &row.id, TokenKind::Refresh, &row);
+    app.state
+        .db
+        .save_tokens(
+            &row.id,
+            &seal(&app, &row.id, TokenKind::Access, &expired),
+            // We believe it is fresh, so only TikTok's 105002 can reveal it.
+            now_unix() + 3600,
+            &seal(&app, &row.id, TokenKind::Refresh, &refresh),
+            now_unix() + 86_400,
+        )
+        .await
+        .unwrap();
+    let summary = sync(&app, &row.id).await;
+    assert!(summary.issues.is_empty(), "{:?}", summary.issues);
+    let after = reload(&app, &row.id).await;
+    assert_ne!(open(&app, &row.id, TokenKind::Access, &after), expired);
+    assert_ne!(open(&app, &row.id, TokenKind::Refresh, &after), refresh);
+    assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs, scheduler, incremental runs
+
+async fn the_first_sync_stores_the_exact_set_and_leaves_every_job_scheduled(db: Db) {
+    let (app, row) = connected(db, NO_SCHEDULER, "seller-boutique").await;
+    assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
+    let jobs = app.state.db.list_sync_jobs(&row.id).await.unwrap();
+    assert_eq!(jobs.len(), 6);
+    let now = now_unix();
+    for job in &jobs {
+        let every = if matches!(job.resource.as_str(), "products" | "shop_metrics") {
+            6 * 3600
+        } else {
+            86_400
+        };
+        assert!(
+            (job.next_run_at - now - every).abs() < 120,
+            "{} runs on its cadence",
+            job.resource
+        );
+    }
+    let shown = app.connections().await;
+    assert!(shown[0]["lastSyncedAt"].is_string());
+    assert_eq!(shown[0]["needsReconnect"], false);
+    assert_eq!(shown[0]["stale"], false);
+}
+
+async fn the_scheduler_runs_due_jobs_incrementally_without_duplicating_anything(db: Db) {
+    let (app, row) = connected(db, &[("SYNC_POLL_MS", "50")], "seller-boutique").await;
+    let names: Vec<&str> = Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect();
+    app.state
+        .db
+        .request_sync(&row.id, &names, now_unix())
+        .await
+        .unwrap();
+    app.state.sync.wake();
+    eventually(30, "a scheduled run", || async {
+        let runs = app.state.db.list_runs(&row.id).await.unwrap();
+        runs.len() >= 2 && runs.iter().all(|r| r.2.is_some())
+    })
+    .await;
+    eventually(30, "no due job", || async {
+        let jobs = app.state.db.list_sync_jobs(&row.id).await.unwrap();
+        jobs.iter().all(|j| j.next_run_at > now_unix())
+    })
+    .await;
+    assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
+    let score = app.score().await;
+    assert!(score["score"].as_f64().unwrap() > 0.0);
+}
+
+async fn a_lease_keeps_other_instances_away_until_it_expires(db: Db) {
+    let (app, row) = connected(db, NO_SCHEDULER, "seller-boutique").await;
+    let db = &app.state.db;
+    let now = now_unix();
+    assert!(db
+        .lease_connection(&row.id, "a", now, now + 60)
+        .await
+        .unwrap());
+    assert!(!db
+        .lease_connection(&row.id, "b", now, now + 60)
+        .await
+        .unwrap());
+    let names: Vec<&str> = Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect();
+    db.request_sync(&row.id, &names, now).await.unwrap();
+    assert_eq!(
+        db.claim_due_connection("b", now, now + 60).await.unwrap(),
+        None
+    );
+    // Instance a died: its lease runs out.
+    assert_eq!(
+        db.claim_due_connection("b", now + 61, now + 120)
+            .await
+            .unwrap(),
+        Some(row.id.clone())
+    );
+    assert!(!db.renew_lease(&row.id, "a", now + 200).await.unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+async fn begin_backfill_again(app: &TestApp, id: &str) {
+    let names: Vec<&str> = Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect();
+    app.state
+        .db
+        .reset_sync_jobs(id, &names, now_unix())
+        .await
+        .unwrap();
+    app.state
+        .db
+        .set_connection_status(id, "active", false)
+        .await
+        .unwrap();
+}
+
+async fn a_malformed_page_in_the_middle_of_a_backfill_is_fetched_again(db: Db) {
+    let (app, row) = connected(db, NO_SCHEDULER, "seller-boutique").await;
+    begin_backfill_again(&app, &row.id).await;
+    let sandbox = app.state.sandbox.as_ref().unwrap();
+    sandbox.set_switches(Switches {
+        malformed_order_pages: 3,
+        ..Default::default()
+    });
+    let summary = sync(&app, &row.id).await;
+    assert!(summary.issues.is_empty(), "{:?}", summary.issues);
+    assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
+}
+
+async fn tiktok_answering_5xx_for_minutes_leaves_a_clear_issue_then_recovers_exactly(db: Db) {
+    let (app, row) = connected(db, NO_SCHEDULER, "seller-boutique").await;
+    begin_backfill_again(&app, &row.id).await;
+    let sandbox = app.state.sandbox.as_ref().unwrap();
+    sandbox.set_switches(Switches {
+        outage: true,
+        ..Default::default()
+    });
+    let summary = sync(&app, &row.id).await;
+    assert!(!summary.issues.is_empty());
+    let during = reload(&app, &row.id).await;
+    assert_eq!(
+        during.status, "active",
+        "an outage is not the seller's fault"
+    );
+    assert!(during.fetch_issues.contains("tiktok_unavailable"));
+    let jobs = app.state.db.list_sync_jobs(&row.id).await.unwrap();
+    assert!(jobs
+        .iter()
+        .all(|j| j.attempts == 1 && j.next_run_at > now_unix()));
+    sandbox.set_switches(Switches::default());
+    let summary = sync(&app, &row.id).await;
+    assert!(summary.issues.is_empty(), "{:?}", summary.issues);
+    assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
+}
+
+async fn a_429_storm_mid_backfill_is_waited_out(db: Db) {
+    let (app, row) = connected(db, NO_SCHEDULER, "seller-boutique").await;
+    begin_backfill_again(&app, &row.id).await;
+    let sandbox = app.state.sandbox.clone().unwrap();
+    let before = sandbox.open_api_calls();
+    sandbox.set_switches(Switches {
+        rate_limit_storm: true,
+        ..Default::default()
+    });
+    let engine = app.state.sync.clone();
+    let id = row.id.clone();
+    let run = tokio::spawn(async move { engine.sync_connection(&id, None).await });
+    eventually(30, "the storm to be hit", || async {
+        sandbox.open_api_calls() >= before + 10
+    })
+    .await;
+    sandbox.set_switches(Switches::default());
+    let first = run.await.unwrap().unwrap();
+    if !first.issues.is_empty() {
+        // The storm outlasted a page's retries: the job's retry finishes it.
+        sync(&app, &row.id).await;
+    }
+    assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_going_away_mid_sync_loses_nothing() {
+    let (app, row) = connected(Db::Postgres, NO_SCHEDULER, "seller-boutique").await;
+    begin_backfill_again(&app, &row.id).await;
+    let engine = app.state.sync.clone();
+    let id = row.id.clone();
+    let run = tokio::spawn(async move { engine.sync_connection(&id, None).await });
+    eventually(30, "the backfill to start storing pages", || async {
+        reload(&app, &row.id).await.sync_fetched > 0
+            || app.state.db.list_runs(&row.id).await.unwrap().len() > 1
+    })
+    .await;
+    {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&crate::helpers::postgres_admin_url())
+            .await
+            .unwrap();
+        sqlx::query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(app.db.name.as_deref().unwrap())
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    }
+    // Whatever the interrupted run reports, the next one completes from the checkpoints.
+    let _ = run.await.unwrap();
+    let mut done = false;
+    for _ in 0..5 {
+        if let Ok(summary) = app.state.sync.sync_connection(&row.id, None).await {
+            if summary.issues.is_empty() {
+                done = true;
+                break;
+            }
+        }
+    }
+    assert!(done, "a later sync completes");
+    assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
+}
+
+#[test]
+fn kill_9_during_a_backfill_then_a_restart_resumes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bench = |dir: &std::path::Path| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_shopscore"));
+        cmd.args([
+            "bench-sync",
+            "--orders",
+            "6000",
+            "--latency-ms",
+            "40",
+            "--rate-limit",
+            "50",
+            "--slices",
+            "8",
+            "--lease-secs",
+            "2",
+            "--quiet",
+            "--data-dir",
+        ])
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+        cmd
+    };
+    let mut first = bench(dir.path()).spawn().unwrap();
+    let db_path = dir.path().join("bench.db");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // Kill it once some pages are committed and before it finishes.
+    runtime.block_on(async {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let mut tick = tokio::time::interval(Duration::from_millis(20));
+        loop {
+            tick.tick().await;
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the backfill never started"
+            );
+            if !db_path.exists() {
+                continue;
+            }
+            let url = format!("sqlite://{}?mode=ro", db_path.display());
+            let Ok(pool) = sqlx::SqlitePool::connect(&url).await else {
+                continue;
+            };
+            let fetched: Option<i64> =
+                sqlx::query_scalar("SELECT CAST(SUM(fetched) AS BIGINT) FROM sync_checkpoints")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap_or(None);
+            pool.close().await;
+            if fetched.unwrap_or(0) >= 1000 {
+                return;
+            }
+        }
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let output = bench(dir.path()).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let figure = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(figure("orders_stored"), 6000, "{text}");
+    assert_eq!(figure("missing"), 0, "{text}");
+    // Only pages in flight when it died were fetched again: at most one per slice.
+    assert!(figure("duplicates") <= 8 * 50, "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many instances
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_on_one_postgres_never_sync_a_connection_at_once_and_finish_every_job() {
+    let extra = [
+        ("SYNC_SCHEDULER", "on"),
+        ("SYNC_POLL_MS", "50"),
+        ("SYNC_WORKERS", "2"),
+    ];
+    let a = spawn_app_with(Db::Postgres, &extra).await;
+    let b = spawn_app_beside(&a, &extra).await;
+    assert_ne!(a.state.sync.owner(), b.state.sync.owner());
+    let mut ids = Vec::new();
+    for seed in 1..=6u8 {
+        let wallet = TestWallet::new(seed);
+        let app = TestApp {
+            address: a.address.clone(),
+            client: crate::helpers::new_client(),
+            state: a.state.clone(),
+            db: a.db.beside(),
+        };
+        app.sign_in(&wallet).await;
+        app.connect(&wallet, "seller-boutique").await;
+        ids.push(only_connection(&app, &wallet).await.id);
+    }
+    let names: Vec<&str> = Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect();
+    for round in 0..2 {
+        for id in &ids {
+            a.state
+                .db
+                .request_sync(id, &names, now_unix())
+                .await
+                .unwrap();
+        }
+        a.state.sync.wake();
+        b.state.sync.wake();
+        eventually(60, "every job to finish", || async {
+            let mut all = true;
+            for id in &ids {
+                let jobs = a.state.db.list_sync_jobs(id).await.unwrap();
+                let runs = a.state.db.list_runs(id).await.unwrap();
+                all &= jobs.iter().all(|j| j.next_run_at > now_unix())
+                    && runs.len() >= 2 + round
+                    && runs.iter().all(|r| r.2.is_some());
+            }
+            all
+        })
+        .await;
+    }
+    let mut owners = BTreeSet::new();
+    for id in &ids {
+        let runs = a.state.db.list_runs(id).await.unwrap();
+        for pair in runs.windows(2) {
+            let (_, _, end) = &pair[0];
+            let (_, start, _) = &pair[1];
+            assert!(end.unwrap() <= *start, "runs of {id} overlapped: {runs:?}");
+        }
+        owners.extend(runs.into_iter().map(|r| r.0));
+        assert_exact_and_clear(&a, id, "seller-boutique").await;
+    }
+    assert!(owners.len() >= 2, "both instances took part: {owners:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_on_postgres_never_hand_out_one_connection_twice() {
+    let a = spawn_app_with(Db::Postgres, NO_SCHEDULER).await;
+    let mut ids = Vec::new();
+    for seed in 1..=3u8 {
+        let wallet = TestWallet::new(seed);
+        let app = TestApp {
+            address: a.address.clone(),
+            client: crate::helpers::new_client(),
+            state: a.state.clone(),
+            db: a.db.beside(),
+        };
+        app.sign_in(&wallet).await;
+        app.connect(&wallet, "empty-shop").await;
+        ids.push(only_connection(&app, &wallet).await.id);
+    }
+    let names: Vec<&str> = Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect();
+    let now = now_unix();
+    for id in &ids {
+        a.state.db.request_sync(id, &names, now).await.unwrap();
+    }
+    let claims = futures::future::join_all((0..12).map(|k| {
+        let db = a.state.db.clone();
+        async move {
+            db.claim_due_connection(&format!("owner-{k}"), now, now + 60)
+                .await
+                .unwrap()
+        }
+    }))
+    .await;
+    let won: Vec<String> = claims.into_iter().flatten().collect();
+    let distinct: BTreeSet<&String> = won.iter().collect();
+    assert_eq!(
+        won.len(),
+        distinct.len(),
+        "a connection was claimed twice: {won:?}"
+    );
+    assert_eq!(
+        distinct.len(),
+        ids.len(),
+        "every due connection was claimed"
+    );
+}
+
+on_both_databases!(
+    a_token_within_the_margin_is_refreshed_before_a_sync_and_the_rotated_refresh_token_stored,
+    a_refresh_refused_for_good_marks_the_connection_needs_reconnect,
+    the_first_sync_stores_the_exact_set_and_leaves_every_job_scheduled,
+    the_scheduler_runs_due_jobs_incrementally_without_duplicating_anything,
+    a_lease_keeps_other_instances_away_until_it_expires,
+    a_malformed_page_in_the_middle_of_a_backfill_is_fetched_again,
+    tiktok_answering_5xx_for_minutes_leaves_a_clear_issue_then_recovers_exactly,
+    a_429_storm_mid_backfill_is_waited_out,
+);
