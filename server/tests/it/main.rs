@@ -12,3 +12,4 @@ mod startup;
 mod sync;
 mod tiktok;
 mod wallet;
+mod webhooks;
