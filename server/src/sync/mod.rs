@@ -486,7 +486,7 @@ impl SyncEngine {
         };
         let mut row = row.clone();
         row.status = "needs_reconnect".into();
-        row.fetch_issues = serde_json::to_string(&[issue.clone()])
+        row.fetch_issues = serde_json::to_string(std::slice::from_ref(&issue))
             .map_err(|e| SyncError::Encode(format!("issues: {e}")))?;
         self.db.save_connection_results(&row).await?;
         let _ = self
