@@ -101,7 +101,7 @@ fn ConnectionCard(connection: ConnectionView, wallet: Option<String>) -> impl In
         }
     });
     let (label, class) = status_label(&connection.status);
-    let needs_reconnect = connection.status != "active";
+    let needs_reconnect = connection.needs_reconnect || connection.status != "active";
     let kind = if connection.account_kind == "creator" {
         "Creator account"
     } else {
@@ -119,12 +119,44 @@ fn ConnectionCard(connection: ConnectionView, wallet: Option<String>) -> impl In
                 </div>
                 <span class=format!("status {class}") data-testid="connection-status">{label}</span>
             </header>
-            <p class="muted sync-line">
+            <p class="muted sync-line" data-testid="sync-line">
                 {match &connection.last_synced_at {
                     Some(t) => format!("Last synced {}", when(t)),
                     None => "Not synced yet".to_string(),
                 }}
+                {connection.next_sync_at.as_ref().map(|t| format!(" · next sync {}", when(t)))}
             </p>
+            {connection.stale.then(|| view! {
+                <p class="stale-note" data-testid="stale">
+                    "These figures are out of date: the last sync is overdue. "
+                    {if connection.needs_reconnect { "Reconnect to refresh them." } else { "We keep retrying." }}
+                </p>
+            })}
+            {connection.needs_reconnect.then(|| view! {
+                <p class="reconnect-note" role="alert" data-testid="needs-reconnect">
+                    "TikTok Shop no longer accepts this connection's authorization. Reconnect to keep your score current."
+                </p>
+            })}
+            {connection.syncing.then(|| {
+                let (fetched, total) = (connection.sync_fetched, connection.sync_total);
+                let known = total > 0;
+                let percent = if known { (fetched as f64 / total as f64 * 100.0).clamp(0.0, 100.0) } else { 0.0 };
+                let text = if known {
+                    format!("Importing your records: {fetched} of {total}")
+                } else {
+                    format!("Importing your records: {fetched} so far")
+                };
+                view! {
+                    <div class="sync-progress" data-testid="sync-progress">
+                        <p class="muted">{text.clone()}</p>
+                        <svg class="share-bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="progressbar"
+                            aria-label=text aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{percent:.0}")>
+                            <rect x="0" y="0" width="100" height="8" rx="4" class="share-track" />
+                            <rect x="0" y="0" width=format!("{percent:.1}") height="8" rx="4" class="share-fill" />
+                        </svg>
+                    </div>
+                }
+            })}
             {revenue.map(|r| {
                 let is_creator = connection.account_kind == "creator";
                 view! {
