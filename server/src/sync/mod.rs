@@ -425,6 +425,8 @@ impl SyncEngine {
             .iter()
             .filter(|i| i.code == "missing_permission")
             .filter_map(|i| Resource::parse(&i.resource))
+            // Shop metrics are optional inputs the score already reports as missing.
+            .filter(|r| *r != Resource::ShopMetrics)
             .map(Resource::scope)
             .fold(Vec::new(), |mut scopes, s| {
                 if !scopes.contains(&s) {
