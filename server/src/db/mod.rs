@@ -254,7 +254,9 @@ pub trait Database: Send + Sync + 'static {
         connection_ids: &[String],
         sink: &mut (dyn FnMut(Record) + Send),
     ) -> Result<(), DbError>;
-    /// Saves the results of a sync: revenue data, score, fetch issues, status, last sync.
+    /// Saves the results of a sync: revenue data, score, fetch issues, last sync. The status is
+    /// left alone: it changes only through [`Database::set_connection_status`], so a run never
+    /// undoes a revocation that happened while it ran.
     async fn save_connection_results(&self, row: &ConnectionRow) -> Result<(), DbError>;
     /// The wallet's connections, oldest first.
     async fn list_connections(&self, wallet: &str) -> Result<Vec<ConnectionRow>, DbError>;
@@ -276,15 +278,23 @@ pub trait Database: Send + Sync + 'static {
         platform_account_id: &str,
     ) -> Result<Vec<ConnectionRow>, DbError>;
     /// Stores rotated tokens in one statement: the new refresh token replaces the old one in
-    /// the same transaction as the access token.
+    /// the same transaction as the access token, but only if `previous_refresh` is still the
+    /// stored one and the connection is active (a reconnect or a revocation in the meantime
+    /// wins). False when nothing was written.
     async fn save_tokens(
         &self,
         id: &str,
+        previous_refresh: &SealedToken,
         access: &SealedToken,
         access_expires_at: i64,
         refresh: &SealedToken,
         refresh_expires_at: i64,
-    ) -> Result<(), DbError>;
+    ) -> Result<bool, DbError>;
+    /// Forgets a webhook delivery that could not be handled, so its retry is not a duplicate.
+    async fn forget_webhook(&self, notification_id: &str) -> Result<(), DbError>;
+    /// Deletes sign-in nonces and OAuth states past their expiry and webhook deliveries older
+    /// than `webhooks_before`; returns how many rows went.
+    async fn purge_expired(&self, now: i64, webhooks_before: i64) -> Result<u64, DbError>;
     /// Sets the status; with `delete_tokens` the sealed tokens are erased too.
     async fn set_connection_status(
         &self,

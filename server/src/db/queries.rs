@@ -294,15 +294,14 @@ macro_rules! impl_database {
             async fn save_connection_results(&self, c: &$crate::db::ConnectionRow) -> Result<(), $crate::db::DbError> {
                 sqlx::query(
                     "UPDATE business_connections SET revenue_data = $1, score = $2, model_version = $3, \
-                        inputs_digest = $4, fetch_issues = $5, status = $6, last_synced_at = $7, source_info = $8 \
-                     WHERE id = $9",
+                        inputs_digest = $4, fetch_issues = $5, last_synced_at = $6, source_info = $7 \
+                     WHERE id = $8",
                 )
                 .bind(&c.revenue_data)
                 .bind(&c.score)
                 .bind(&c.model_version)
                 .bind(&c.inputs_digest)
                 .bind(&c.fetch_issues)
-                .bind(&c.status)
                 .bind(c.last_synced_at)
                 .bind(&c.source_info)
                 .bind(&c.id)
@@ -387,10 +386,11 @@ macro_rules! impl_database {
                 rows.iter().map(row_to_connection).collect()
             }
 
-            async fn save_tokens(&self, id: &str, access: &$crate::db::SealedToken, access_expires_at: i64, refresh: &$crate::db::SealedToken, refresh_expires_at: i64) -> Result<(), $crate::db::DbError> {
-                sqlx::query(
+            async fn save_tokens(&self, id: &str, previous_refresh: &$crate::db::SealedToken, access: &$crate::db::SealedToken, access_expires_at: i64, refresh: &$crate::db::SealedToken, refresh_expires_at: i64) -> Result<bool, $crate::db::DbError> {
+                let saved = sqlx::query(
                     "UPDATE business_connections SET access_token = $1, access_key_id = $2, access_expires_at = $3, \
-                        refresh_token = $4, refresh_key_id = $5, refresh_expires_at = $6 WHERE id = $7",
+                        refresh_token = $4, refresh_key_id = $5, refresh_expires_at = $6 \
+                     WHERE id = $7 AND status = 'active' AND refresh_token = $8",
                 )
                 .bind(&access.blob)
                 .bind(&access.key_id)
@@ -399,9 +399,10 @@ macro_rules! impl_database {
                 .bind(&refresh.key_id)
                 .bind(refresh_expires_at)
                 .bind(id)
+                .bind(&previous_refresh.blob)
                 .execute(&self.pool)
                 .await?;
-                Ok(())
+                Ok(saved.rows_affected() == 1)
             }
 
             async fn set_connection_status(&self, id: &str, status: &str, delete_tokens: bool) -> Result<(), $crate::db::DbError> {
@@ -685,6 +686,26 @@ macro_rules! impl_database {
                 .execute(&self.pool)
                 .await?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn forget_webhook(&self, notification_id: &str) -> Result<(), $crate::db::DbError> {
+                sqlx::query("DELETE FROM webhook_deliveries WHERE notification_id = $1")
+                    .bind(notification_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn purge_expired(&self, now: i64, webhooks_before: i64) -> Result<u64, $crate::db::DbError> {
+                let mut gone = 0;
+                for (sql, cutoff) in [
+                    ("DELETE FROM wallet_nonces WHERE expires_at < $1", now),
+                    ("DELETE FROM oauth_states WHERE expires_at < $1", now),
+                    ("DELETE FROM webhook_deliveries WHERE received_at < $1", webhooks_before),
+                ] {
+                    gone += sqlx::query(sql).bind(cutoff).execute(&self.pool).await?.rows_affected();
+                }
+                Ok(gone)
             }
 
             async fn for_each_record_id(&self, connection_id: &str, kind: &str, sink: &mut (dyn FnMut(String) + Send)) -> Result<(), $crate::db::DbError> {

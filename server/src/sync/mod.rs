@@ -58,6 +58,9 @@ pub enum SyncError {
     /// Another instance holds the connection.
     #[error("connection {0} is being synced by another instance")]
     Busy(String),
+    /// The connection was reconnected or revoked while this run refreshed its tokens.
+    #[error("connection {0} changed (reconnected or revoked) during the run")]
+    Superseded(String),
     /// A value could not be encoded.
     #[error("cannot encode {0}")]
     Encode(String),

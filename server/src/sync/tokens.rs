@@ -82,40 +82,72 @@ pub(super) async fn refresh(engine: &SyncEngine, id: &str) -> Result<AccessToken
         .refresh_token
         .as_ref()
         .ok_or(SyncError::NeedsReconnect)?;
+    let previous = sealed.clone();
     let refresh_token = engine.vault.open(id, TokenKind::Refresh, sealed)?;
-    let grant = match engine
-        .client
-        .refresh_token(&RefreshToken::new(refresh_token.expose()))
-        .await
-    {
-        Ok(grant) => grant,
-        // An answer with an error code is TikTok refusing this refresh token: for good.
-        Err(e) if e.code().is_some() && !e.is_transient() => {
-            tracing::warn!(connection.id = %id, kind = ?e.kind(), error = %e, "the token refresh was refused");
-            return Err(SyncError::NeedsReconnect);
-        }
-        Err(e) => return Err(SyncError::TikTok(e)),
-    };
-    let access = engine.vault.seal(
-        id,
-        TokenKind::Access,
-        &Secret::new(grant.access_token.expose()),
-    )?;
-    let refresh = engine.vault.seal(
-        id,
-        TokenKind::Refresh,
-        &Secret::new(grant.refresh_token.expose()),
-    )?;
-    engine
-        .db
-        .save_tokens(
+    let (db, vault, client) = (
+        engine.db.clone(),
+        engine.vault.clone(),
+        engine.client.clone(),
+    );
+    let connection_id = id.to_string();
+    // TikTok retires the old refresh token as soon as it answers, so the exchange and the
+    // write of the rotated token run as one task: cancelling the run (a lost lease, shutdown)
+    // cannot drop the new token between the two.
+    let exchange = tokio::spawn(async move {
+        let id = connection_id.as_str();
+        let grant = match client
+            .refresh_token(&RefreshToken::new(refresh_token.expose()))
+            .await
+        {
+            Ok(grant) => grant,
+            // An answer with an error code is TikTok refusing this refresh token: for good.
+            Err(e) if e.code().is_some() && !e.is_transient() => {
+                tracing::warn!(connection.id = %id, kind = ?e.kind(), error = %e, "the token refresh was refused");
+                return Err(SyncError::NeedsReconnect);
+            }
+            Err(e) => return Err(SyncError::TikTok(e)),
+        };
+        let access = vault.seal(
             id,
-            &access,
-            grant.access_token_expire_in,
-            &refresh,
-            grant.refresh_token_expire_in,
-        )
-        .await?;
+            TokenKind::Access,
+            &Secret::new(grant.access_token.expose()),
+        )?;
+        let refresh = vault.seal(
+            id,
+            TokenKind::Refresh,
+            &Secret::new(grant.refresh_token.expose()),
+        )?;
+        let mut attempt = 0;
+        let saved = loop {
+            match db
+                .save_tokens(
+                    id,
+                    &previous,
+                    &access,
+                    grant.access_token_expire_in,
+                    &refresh,
+                    grant.refresh_token_expire_in,
+                )
+                .await
+            {
+                Ok(saved) => break saved,
+                Err(e) if attempt < 3 => {
+                    attempt += 1;
+                    tracing::warn!(connection.id = %id, error = %e, attempt, "storing refreshed tokens failed; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                }
+                Err(e) => return Err(SyncError::Db(e)),
+            }
+        };
+        if !saved {
+            // Reconnected or revoked while refreshing: the newer state wins.
+            return Err(SyncError::Superseded(id.to_string()));
+        }
+        Ok(grant)
+    });
+    let grant = exchange
+        .await
+        .map_err(|e| SyncError::Superseded(format!("{id} (refresh task: {e})")))??;
     tracing::info!(connection.id = %id, access_expires_at = grant.access_token_expire_in, "tokens refreshed and the rotated refresh token stored");
     Ok(grant.access_token)
 }

@@ -9,6 +9,7 @@ mod pages;
 mod sandbox;
 mod signer;
 mod startup;
+mod store;
 mod sync;
 mod tiktok;
 mod wallet;

@@ -195,6 +195,7 @@ async fn a_refresh_refused_for_good_marks_the_connection_needs_reconnect(db: Db)
         .db
         .save_tokens(
             &row.id,
+            row.refresh_token.as_ref().unwrap(),
             &seal(&app, &row.id, TokenKind::Access, &expired),
             now_unix() + 3600,
             &seal(&app, &row.id, TokenKind::Refresh, "SBXREF_revoked.token"),
@@ -230,6 +231,7 @@ async fn an_expired_access_token_answered_105002_is_refreshed_once_and_the_sync_
         .db
         .save_tokens(
             &row.id,
+            row.refresh_token.as_ref().unwrap(),
             &seal(&app, &row.id, TokenKind::Access, &expired),
             // We believe it is fresh, so only TikTok's 105002 can reveal it.
             now_unix() + 3600,
