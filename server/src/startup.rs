@@ -187,6 +187,25 @@ impl Application {
     ) -> std::io::Result<()> {
         let store = self.state.db.session_store();
         let cleanup = tokio::spawn(store.continuously_delete_expired(Duration::from_secs(3600)));
+        // Expired nonces and states, and webhook ids older than any accepted replay, go hourly.
+        let purge = {
+            let db = self.state.db.clone();
+            let keep_webhooks = 2 * self.state.settings.sync.webhook_max_age.as_secs() as i64;
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_secs(3600));
+                loop {
+                    every.tick().await;
+                    let now = db::now_unix();
+                    match db.purge_expired(now, now - keep_webhooks).await {
+                        Ok(gone) => tracing::debug!(
+                            rows = gone,
+                            "expired nonces, states and webhook ids purged"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "purging expired rows failed"),
+                    }
+                }
+            })
+        };
         let workers = if self.state.settings.sync.scheduler {
             crate::sync::scheduler::spawn(self.state.sync.clone())
         } else {
@@ -196,6 +215,7 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         cleanup.abort();
+        purge.abort();
         for worker in workers {
             worker.abort();
         }
@@ -449,7 +469,7 @@ pub(crate) fn sandbox_credentials(
     };
     std::fs::create_dir_all(data_dir).map_err(|e| fail(&e))?;
     let text = serde_json::to_string_pretty(&stored).map_err(|e| fail(&e))?;
-    std::fs::write(&path, text).map_err(|e| fail(&e))?;
+    crate::vault::write_private(&path, &text).map_err(|e| fail(&e))?;
     Ok((app_key, app_secret, service_id))
 }
 

@@ -113,10 +113,25 @@ impl WebhookReceiver {
             tracing::info!(notification.id = %key, "a duplicate webhook delivery was dropped");
             return Ok(false);
         }
+        match self.act(event, now).await {
+            Ok(()) => Ok(true),
+            Err(e) => {
+                // Not handled: forget the delivery so TikTok's retry is not dropped as a duplicate.
+                if let Err(forget) = db.forget_webhook(&key).await {
+                    tracing::error!(error = %forget, notification.id = %key, "cannot forget a failed webhook delivery");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// What a delivery does: queue syncs, revoke, or warn.
+    async fn act(&self, event: &WebhookEvent, now: i64) -> Result<(), crate::db::DbError> {
+        let db = self.engine.db();
         let connections = db.connections_for_account(&event.shop_id).await?;
         if connections.is_empty() {
             tracing::info!(shop.id = %event.shop_id, kind = event.kind, "a webhook names no connected shop");
-            return Ok(true);
+            return Ok(());
         }
         let data = event.data().unwrap_or(EventData::Other(event.kind));
         for c in &connections {
@@ -172,7 +187,7 @@ impl WebhookReceiver {
         ) {
             self.engine.wake();
         }
-        Ok(true)
+        Ok(())
     }
 }
 
