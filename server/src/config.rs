@@ -109,13 +109,19 @@ impl fmt::Debug for EncryptionKey {
     }
 }
 
-/// The database named by `DATABASE_URL`, parsed by scheme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The database named by `DATABASE_URL`, parsed by scheme. Its `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     /// `sqlite://path` or `sqlite::memory:`.
     Sqlite(String),
     /// `postgres://…` or `postgresql://…`.
     Postgres(String),
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
 }
 
 impl DatabaseUrl {

@@ -212,7 +212,8 @@ fn load_or_generate(path: &Path, var: &'static str) -> Result<EncryptionKey, Vau
     }
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+/// Creates `path` readable by its owner only (0600) and writes `contents`; fails if it exists.
+pub(crate) fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -25,7 +25,10 @@ pub fn explain_error(code: &str, permission: Option<&str>) -> (String, bool) {
         "restricted_region" => "TikTok Shop is not available in your region yet. Supported: United States, Canada, United Kingdom, France, Germany, Italy, Spain, Indonesia, Malaysia, Thailand, Vietnam, the Philippines and Singapore.".into(),
         "missing_permission" => format!(
             "shopscore was not granted the {} permission. Approve it on TikTok Shop's consent screen (or ask your shop admin to grant it in Partner Center), then reconnect.",
-            permission.unwrap_or("required")
+            // Only a scope name is echoed back: a crafted link cannot put prose in the alert.
+            permission
+                .filter(|p| p.len() <= 64 && p.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'))
+                .unwrap_or("required")
         ),
         "token_expired" => "Your TikTok Shop authorization has expired. Reconnect to keep your score current.".into(),
         "token_revoked" => "Your TikTok Shop authorization was revoked. Reconnect to keep your score current.".into(),
@@ -58,11 +61,17 @@ pub fn DashboardPage() -> impl IntoView {
         </header>
         <Suspense fallback=|| view! { <p class="muted">"Loading your dashboard…"</p> }>
             {move || data.get().map(|result| {
+                let failed = result.as_ref().err().map(|e| e.to_string());
                 let data = result.unwrap_or_default();
                 let connected = query.with(|q| q.get("tiktokshop_connected").is_some());
                 let error = query.with(|q| q.get("tiktokshop_error"));
                 let permission = query.with(|q| q.get("permission"));
                 view! {
+                    {failed.map(|message| view! {
+                        <div class="notice notice-error" role="alert" data-testid="dashboard-error">
+                            <p>{format!("Your dashboard could not be loaded: {message}")}</p>
+                        </div>
+                    })}
                     {connected.then(|| view! {
                         <div class="notice notice-ok" role="status" data-testid="connect-success">
                             "TikTok Shop connected. Your verified income and score are below."

@@ -422,7 +422,7 @@ impl ConnectService {
                 )
                 .await;
         }
-        self.recompute_wallet(&wallet, now).await?;
+        // Each first sync already rescored the wallet over all its connections.
         Ok(wallet)
     }
 
