@@ -76,8 +76,8 @@ struct SandboxArgs {
     /// The app key clients must send.
     #[arg(long)]
     app_key: String,
-    /// The app secret clients sign with.
-    #[arg(long)]
+    /// The app secret clients sign with (or `SANDBOX_APP_SECRET`, which keeps it out of `ps`).
+    #[arg(long, env = "SANDBOX_APP_SECRET", hide_env_values = true)]
     app_secret: String,
     /// The app's redirect URL (the consent page sends the code there).
     #[arg(long)]
@@ -123,57 +123,68 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    if let Some(Command::Sandbox(args)) = cli.command {
-        crate::telemetry::init(false);
-        let mut config = crate::sandbox::SandboxConfig::new(
-            args.app_key,
-            crate::tiktok::AppSecret::new(args.app_secret),
-            args.service_id,
-            args.redirect_url,
-        );
-        config.seed = args.seed;
-        config.latency = std::time::Duration::from_millis(args.latency_ms);
-        config.fault_rate = args.fault_rate;
-        config.rate_limit_per_sec = args.rate_limit;
-        return crate::sandbox::serve(config, args.addr)
-            .await
-            .map_err(|e| format!("sandbox on {}: {e}", args.addr));
+    match cli.command.unwrap_or(Command::Serve { addr: None }) {
+        Command::Serve { addr } => serve(load_settings()?, addr).await,
+        Command::Migrate => migrate(load_settings()?).await,
+        Command::Sandbox(args) => sandbox(args).await,
+        Command::BenchSync(args) => bench_sync(args).await,
     }
-    if let Some(Command::BenchSync(args)) = cli.command {
-        // No log lines: stdout carries the figures, stderr the progress bar.
-        let report = crate::bench::run(crate::bench::BenchArgs {
-            orders: args.orders,
-            latency_ms: args.latency_ms,
-            rate_limit: args.rate_limit,
-            page_size: args.page_size,
-            fault_rate: args.fault_rate,
-            slices: args.slices,
-            lease_secs: args.lease_secs,
-            data_dir: args.data_dir,
-            progress: !args.quiet,
-        })
-        .await?;
-        println!("{report}");
-        return Ok(());
-    }
+}
+
+/// DESIGN.md's configuration, read once; also starts the logs in the matching format.
+fn load_settings() -> Result<Settings, String> {
     // `.env` is a development convenience; production takes the real environment only.
     let _ = dotenvy::dotenv();
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     crate::telemetry::init(settings.app_env == AppEnv::Production);
-    match cli.command.unwrap_or(Command::Serve { addr: None }) {
-        Command::Serve { addr } => serve(settings, addr).await,
-        Command::Sandbox(_) | Command::BenchSync(_) => Ok(()),
-        Command::Migrate => {
-            let db = crate::db::connect(&settings.database_url)
-                .await
-                .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
-            db.migrate()
-                .await
-                .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
-            println!("migrations applied to {}", settings.database_url.redacted());
-            Ok(())
-        }
-    }
+    Ok(settings)
+}
+
+async fn migrate(settings: Settings) -> Result<(), String> {
+    let db = crate::db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
+    println!("migrations applied to {}", settings.database_url.redacted());
+    Ok(())
+}
+
+/// The standalone sandbox: its own flags, not the app's configuration.
+async fn sandbox(args: SandboxArgs) -> Result<(), String> {
+    crate::telemetry::init(false);
+    let mut config = crate::sandbox::SandboxConfig::new(
+        args.app_key,
+        crate::tiktok::AppSecret::new(args.app_secret),
+        args.service_id,
+        args.redirect_url,
+    );
+    config.seed = args.seed;
+    config.latency = std::time::Duration::from_millis(args.latency_ms);
+    config.fault_rate = args.fault_rate;
+    config.rate_limit_per_sec = args.rate_limit;
+    crate::sandbox::serve(config, args.addr)
+        .await
+        .map_err(|e| format!("sandbox on {}: {e}", args.addr))
+}
+
+/// The backfill benchmark: no log lines; stdout carries the figures, stderr the progress bar.
+async fn bench_sync(args: BenchSyncArgs) -> Result<(), String> {
+    let report = crate::bench::run(crate::bench::BenchArgs {
+        orders: args.orders,
+        latency_ms: args.latency_ms,
+        rate_limit: args.rate_limit,
+        page_size: args.page_size,
+        fault_rate: args.fault_rate,
+        slices: args.slices,
+        lease_secs: args.lease_secs,
+        data_dir: args.data_dir,
+        progress: !args.quiet,
+    })
+    .await?;
+    println!("{report}");
+    Ok(())
 }
 
 async fn serve(settings: Settings, addr: Option<SocketAddr>) -> Result<(), String> {
