@@ -34,8 +34,14 @@ pub trait Services: Send + Sync + 'static {
     async fn wallet_logout(&self, session: &Session) -> Result<(), AppError>;
     /// The signed-in wallet, if any.
     async fn current_wallet(&self, session: &Session) -> Result<Option<String>, AppError>;
-    /// The TikTok Shop authorize URL for the signed-in wallet (`wallet` must be it).
-    async fn tiktok_auth_url(&self, session: &Session, wallet: &str) -> Result<String, AppError>;
+    /// The TikTok Shop authorize URL for the signed-in wallet (`wallet` must be it): the
+    /// seller page, or with `creator` the creator page.
+    async fn tiktok_auth_url(
+        &self,
+        session: &Session,
+        wallet: &str,
+        creator: bool,
+    ) -> Result<String, AppError>;
     /// Handles TikTok's redirect; returns where to send the browser.
     async fn tiktok_callback(&self, session: &Session, params: CallbackParams) -> String;
     /// The wallet's connections.

@@ -28,7 +28,7 @@ test.describe('with a browser wallet', () => {
 
   test('a creator connects and sees $4,500 settled commission', async ({ page }) => {
     await signInWithButton(page);
-    await connectWithButton(page, 'creator-fashion');
+    await connectWithButton(page, 'creator-fashion', 'tiktok-connect-creator');
     const card = page.getByTestId('connection-card').first();
     await expect(card.getByTestId('commission')).toHaveText('$4,500.00');
     await expect(card.getByTestId('connection-monthly')).toHaveText('$1,500.00');

@@ -75,9 +75,9 @@ export async function consent(page: Page, persona: string | 'deny') {
   await page.waitForURL(/\/dashboard\?/);
 }
 
-/** Connects a persona with the Connect button (JavaScript on). */
-export async function connectWithButton(page: Page, persona: string) {
+/** Connects a persona with the Connect button (JavaScript on); creators use their own button. */
+export async function connectWithButton(page: Page, persona: string, button = 'tiktok-connect') {
   await page.goto('/');
-  await page.getByTestId('tiktok-connect').click();
+  await page.getByTestId(button).click();
   await consent(page, persona);
 }

@@ -382,6 +382,11 @@ fn tiktok_wiring(settings: &Settings, local: SocketAddr) -> Result<TikTokWiring,
                     .clone()
                     .map(Ok)
                     .unwrap_or_else(|| parse(tiktok_hosts::AUTHORIZE_URL))?,
+                creator_authorize_url: hosts
+                    .creator_authorize_url
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(tiktok_hosts::CREATOR_AUTHORIZE_URL))?,
                 service_id: creds.service_id.clone(),
             };
             Ok(TikTokWiring {
@@ -424,6 +429,12 @@ fn tiktok_wiring(settings: &Settings, local: SocketAddr) -> Result<TikTokWiring,
             let links = AuthorizeLinks {
                 authorize_url: hosts
                     .authorize_url
+                    .clone()
+                    .map(Ok)
+                    .unwrap_or_else(|| parse(&format!("{app_url}/sandbox/open/authorize")))?,
+                // The sandbox has one consent page; its personas include creators.
+                creator_authorize_url: hosts
+                    .creator_authorize_url
                     .clone()
                     .map(Ok)
                     .unwrap_or_else(|| parse(&format!("{app_url}/sandbox/open/authorize")))?,

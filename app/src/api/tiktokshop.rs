@@ -6,13 +6,25 @@ use leptos::server_fn::codec::{GetUrl, Json};
 use super::types::AuthUrl;
 use crate::error::AppError;
 
-/// `GET /api/tiktokshop/auth?wallet=0x…` → `{"authUrl": "…"}` for the signed-in wallet only.
+/// `GET /api/tiktokshop/auth?wallet=0x…[&account=creator]` → `{"authUrl": "…"}` for the
+/// signed-in wallet only; `account=creator` gives the creator authorization page.
 #[server(prefix = "/api", endpoint = "tiktokshop/auth", input = GetUrl, output = Json)]
-pub async fn tiktokshop_auth(wallet: String) -> Result<AuthUrl, AppError> {
+pub async fn tiktokshop_auth(wallet: String, account: Option<String>) -> Result<AuthUrl, AppError> {
     use super::server::{require_wallet, services, session};
     let session = session().await?;
     require_wallet(&session).await?;
-    let auth_url = services()?.tiktok_auth_url(&session, &wallet).await?;
+    let creator = match account.as_deref() {
+        None | Some("seller") => false,
+        Some("creator") => true,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "account must be seller or creator, not {other:?}"
+            )))
+        }
+    };
+    let auth_url = services()?
+        .tiktok_auth_url(&session, &wallet, creator)
+        .await?;
     Ok(AuthUrl { auth_url })
 }
 

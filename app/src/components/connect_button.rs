@@ -51,6 +51,10 @@ pub fn TikTokShopConnectButton(
     /// Text; "Connect TikTok Shop" by default.
     #[prop(optional, into)]
     label: Option<String>,
+    /// Use TikTok Shop's creator authorization page (creator affiliates) instead of the
+    /// seller's.
+    #[prop(optional)]
+    creator: bool,
     /// Called with the authorize URL just before the browser leaves for TikTok Shop.
     #[prop(optional)]
     on_connection_success: Option<Callback<String>>,
@@ -84,7 +88,8 @@ pub fn TikTokShopConnectButton(
         set_loading.set(true);
         set_error.set(None);
         leptos::task::spawn_local(async move {
-            match crate::api::tiktokshop_auth(wallet).await {
+            let account = creator.then(|| "creator".to_string());
+            match crate::api::tiktokshop_auth(wallet, account).await {
                 Ok(auth) => {
                     if let Some(callback) = on_connection_success {
                         callback.run(auth.auth_url.clone());
@@ -106,7 +111,7 @@ pub fn TikTokShopConnectButton(
 
     view! {
         <div class="connect-button">
-            <button type="button" class=class data-testid="tiktok-connect"
+            <button type="button" class=class data-testid=if creator { "tiktok-connect-creator" } else { "tiktok-connect" }
                 on:click=start
                 disabled=move || !signed_in || loading.get() || !hydrated.get()
                 aria-busy=move || loading.get().to_string()

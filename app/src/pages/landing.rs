@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::current_wallet;
-use crate::components::connect_button::{ButtonSize, TikTokShopConnectButton};
+use crate::components::connect_button::{ButtonSize, ButtonVariant, TikTokShopConnectButton};
 use crate::components::estimator::IncomeEstimator;
 use crate::components::wallet::WalletSignIn;
 
@@ -84,7 +84,9 @@ pub fn LandingPage() -> impl IntoView {
                             </div>
                             <div class="connect-step">
                                 <h3>"2. Connect"</h3>
-                                <TikTokShopConnectButton wallet=wallet size=ButtonSize::Lg />
+                                <TikTokShopConnectButton wallet=wallet.clone() size=ButtonSize::Lg />
+                                <TikTokShopConnectButton wallet=wallet creator=true variant=ButtonVariant::Outline
+                                    label="Connect as a creator" />
                             </div>
                             <a class="button button-ghost" href="/dashboard">"Open your dashboard"</a>
                         </div>

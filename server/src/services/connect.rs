@@ -39,6 +39,8 @@ pub const PLATFORM: &str = "tiktok_shop";
 pub struct AuthorizeLinks {
     /// The seller authorization page.
     pub authorize_url: Url,
+    /// The creator authorization page (creators authorize on a page of their own).
+    pub creator_authorize_url: Url,
     /// The app's service id.
     pub service_id: String,
 }
@@ -147,8 +149,14 @@ impl ConnectService {
         ConnectService { db, engine, links }
     }
 
-    /// The authorize URL for the signed-in wallet, with a fresh state bound to the session.
-    pub async fn auth_url(&self, session: &Session, wallet: &str) -> Result<String, AppError> {
+    /// The authorize URL for the signed-in wallet, with a fresh state bound to the session:
+    /// the seller page, or the creator page with `creator`.
+    pub async fn auth_url(
+        &self,
+        session: &Session,
+        wallet: &str,
+        creator: bool,
+    ) -> Result<String, AppError> {
         let requested = WalletAddress::parse(wallet).map_err(|e| {
             AppError::BadRequest(format!("The wallet parameter is not a valid address: {e}."))
         })?;
@@ -181,7 +189,11 @@ impl ConnectService {
                 tracing::error!(error = %e, "cannot store an OAuth state");
                 AppError::Internal
             })?;
-        let mut url = self.links.authorize_url.clone();
+        let mut url = if creator {
+            self.links.creator_authorize_url.clone()
+        } else {
+            self.links.authorize_url.clone()
+        };
         url.query_pairs_mut()
             .append_pair("service_id", &self.links.service_id)
             .append_pair("state", &state);

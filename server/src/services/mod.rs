@@ -70,8 +70,13 @@ impl Services for AppServices {
         self.wallet.current(session).await
     }
 
-    async fn tiktok_auth_url(&self, session: &Session, wallet: &str) -> Result<String, AppError> {
-        self.connect.auth_url(session, wallet).await
+    async fn tiktok_auth_url(
+        &self,
+        session: &Session,
+        wallet: &str,
+        creator: bool,
+    ) -> Result<String, AppError> {
+        self.connect.auth_url(session, wallet, creator).await
     }
 
     async fn tiktok_callback(&self, session: &Session, params: CallbackParams) -> String {

@@ -338,6 +338,7 @@ async fn a_siwe_client_connects_through_a_separate_tiktok_compatible_server() {
     )
     .await;
     let authorize = format!("{}/open/authorize", tiktok.base);
+    let creator_authorize = format!("{}/open/authorize?flow=creator", tiktok.base);
     let app = crate::helpers::spawn_app_on(
         Db::Sqlite,
         listener,
@@ -346,6 +347,7 @@ async fn a_siwe_client_connects_through_a_separate_tiktok_compatible_server() {
             ("TIKTOK_SHOP_APP_SECRET", secret),
             ("TIKTOK_SHOP_SERVICE_ID", service),
             ("TIKTOK_SHOP_AUTHORIZE_URL", &authorize),
+            ("TIKTOK_SHOP_CREATOR_AUTHORIZE_URL", &creator_authorize),
             ("TIKTOK_SHOP_AUTH_BASE", &tiktok.base),
             ("TIKTOK_SHOP_API_BASE", &tiktok.base),
             ("TOKEN_ENCRYPTION_KEY", &"11".repeat(32)),
@@ -376,6 +378,34 @@ async fn a_siwe_client_connects_through_a_separate_tiktok_compatible_server() {
     close(&revenue["totalRevenue"], 15_000.0);
     close(&revenue["netRevenue"], 14_250.0);
     close(&app.score().await["monthlyIncomeUsd"], 4_750.0);
+
+    // Creators authorize on their own page, named by TIKTOK_SHOP_CREATOR_AUTHORIZE_URL.
+    let res = app
+        .get(&format!(
+            "/api/tiktokshop/auth?wallet={}&account=creator",
+            wallet.address()
+        ))
+        .await;
+    let creator_url = res.json::<serde_json::Value>().await.unwrap()["authUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(creator_url.starts_with(&creator_authorize), "{creator_url}");
+    let callback = app
+        .consent(&creator_url, ("persona", "creator-fashion"))
+        .await;
+    assert_eq!(
+        app.callback(&callback).await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    close(&app.score().await["totalIncomeUsd"], 14_250.0 + 4_500.0);
+    let res = app
+        .get(&format!(
+            "/api/tiktokshop/auth?wallet={}&account=reseller",
+            wallet.address()
+        ))
+        .await;
+    assert_eq!(res.status(), 400);
 }
 
 #[tokio::test]
