@@ -192,7 +192,9 @@ impl Application {
             let db = self.state.db.clone();
             let keep_webhooks = 2 * self.state.settings.sync.webhook_max_age.as_secs() as i64;
             tokio::spawn(async move {
-                let mut every = tokio::time::interval(Duration::from_secs(3600));
+                let hour = Duration::from_secs(3600);
+                // First purge an hour after start: nothing at start-up competes with serving.
+                let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
                 loop {
                     every.tick().await;
                     let now = db::now_unix();
