@@ -435,3 +435,32 @@ async fn malformed_parameters_get_a_clear_error() {
         "/dashboard?tiktokshop_error=state_missing"
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_a_connection_that_needs_reconnecting() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    app.connect(&wallet, "seller-boutique").await;
+    let html = app.get("/dashboard").await.text().await.unwrap();
+    assert!(
+        html.contains("Last synced 20"),
+        "the last sync time is shown"
+    );
+    assert!(!html.contains("data-testid=\"needs-reconnect\""));
+    let id = app.connections().await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.state
+        .db
+        .set_connection_status(&id, "needs_reconnect", false)
+        .await
+        .unwrap();
+    let html = app.get("/dashboard").await.text().await.unwrap();
+    assert!(html.contains("Needs reconnecting"), "the status badge");
+    assert!(
+        html.contains("data-testid=\"needs-reconnect\""),
+        "the explanation"
+    );
+    assert!(html.contains(">Reconnect<"), "a reconnect button");
+    assert_eq!(app.connections().await[0]["needsReconnect"], true);
+}
