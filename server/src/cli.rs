@@ -199,11 +199,15 @@ async fn serve(settings: Settings, addr: Option<SocketAddr>) -> Result<(), Strin
     let app = Application::build(settings, options, addr)
         .await
         .map_err(|e| e.to_string())?;
+    // Signal handlers first: a SIGTERM right after the line below is a graceful shutdown.
+    let shutdown = crate::startup::shutdown_signal();
     tracing::info!(
         addr = %addr,
         sandbox,
         "shopscore listening on http://{}",
         addr
     );
-    app.run().await.map_err(|e| format!("server error: {e}"))
+    app.run_until(shutdown)
+        .await
+        .map_err(|e| format!("server error: {e}"))
 }
