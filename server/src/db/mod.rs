@@ -43,15 +43,6 @@ pub enum DbError {
     LeaseLost(String),
 }
 
-/// Which backend is in use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// SQLite, the embedded default.
-    Sqlite,
-    /// PostgreSQL, for production and several instances.
-    Postgres,
-}
-
 /// What happened when a single-use value (nonce, state) was redeemed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeemed<T> {
@@ -184,8 +175,6 @@ pub struct WalletScoreRow {
 /// Everything the server stores. One implementation per backend.
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
-    /// Which backend this is.
-    fn backend(&self) -> Backend;
     /// Applies the migrations of `migrations/<backend>` and the session table.
     async fn migrate(&self) -> Result<(), DbError>;
     /// A cheap round trip, for `/readyz`.
@@ -241,13 +230,6 @@ pub trait Database: Send + Sync + 'static {
     /// Inserts a connection, or on reconnect updates the existing one for the same wallet,
     /// platform and account (keeping its id). Returns the id in use.
     async fn upsert_connection(&self, row: &ConnectionRow) -> Result<String, DbError>;
-    /// Upserts records by `(connection, kind, TikTok id)` in one transaction.
-    async fn store_records(
-        &self,
-        connection_id: &str,
-        records: &[Record],
-        now: i64,
-    ) -> Result<(), DbError>;
     /// Streams the stored records of the given connections into `sink`, one at a time.
     async fn for_each_record(
         &self,

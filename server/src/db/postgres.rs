@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
-use super::{AnySessionStore, Backend, DbError, CONNECT_TIMEOUT};
+use super::{AnySessionStore, DbError, CONNECT_TIMEOUT};
 
 /// The PostgreSQL implementation of [`super::Database`].
 #[derive(Clone, Debug)]
@@ -24,11 +24,6 @@ impl PostgresDb {
             .map_err(|e| DbError::Unreachable(e.to_string()))?;
         Ok(PostgresDb { pool })
     }
-
-    /// The pool, for code in this crate that needs PostgreSQL specifically.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
 }
 
 /// The claim: the chosen connection row is locked with `FOR UPDATE SKIP LOCKED`, so concurrent
@@ -45,7 +40,6 @@ const CLAIM_DUE_CONNECTION: &str =
 super::queries::impl_database!(
     PostgresDb,
     PgRow,
-    Backend::Postgres,
     "../migrations/postgres",
     |pool| AnySessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(pool)),
     CLAIM_DUE_CONNECTION

@@ -2,7 +2,7 @@
 
 /// Implements [`super::Database`] for a backend type with a `pool` field.
 macro_rules! impl_database {
-    ($ty:ty, $row:ty, $backend:expr, $migrations:tt, $store:expr, $claim:expr) => {
+    ($ty:ty, $row:ty, $migrations:tt, $store:expr, $claim:expr) => {
         /// A connection with its sync progress and next due job.
         const CONNECTION_SELECT: &str = "SELECT c.*, \
             CAST(COALESCE((SELECT SUM(k.fetched) FROM sync_checkpoints k WHERE k.connection_id = c.id), 0) AS BIGINT) AS sync_fetched, \
@@ -80,10 +80,6 @@ macro_rules! impl_database {
 
         #[async_trait::async_trait]
         impl $crate::db::Database for $ty {
-            fn backend(&self) -> $crate::db::Backend {
-                $backend
-            }
-
             async fn migrate(&self) -> Result<(), $crate::db::DbError> {
                 sqlx::migrate!($migrations)
                     .run(&self.pool)
@@ -251,27 +247,6 @@ macro_rules! impl_database {
                 .fetch_one(&self.pool)
                 .await?;
                 Ok(row.get("id"))
-            }
-
-            async fn store_records(&self, connection_id: &str, records: &[shopscore::records::Record], now: i64) -> Result<(), $crate::db::DbError> {
-                let mut tx = self.pool.begin().await?;
-                for record in records {
-                    let body = serde_json::to_string(record).map_err(|e| $crate::db::DbError::Corrupt(e.to_string()))?;
-                    sqlx::query(
-                        "INSERT INTO connection_records (connection_id, kind, record_id, body, stored_at) \
-                         VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (connection_id, kind, record_id) DO UPDATE SET body = excluded.body, stored_at = excluded.stored_at",
-                    )
-                    .bind(connection_id)
-                    .bind(record_kind_name(record.kind()))
-                    .bind(record.id())
-                    .bind(body)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn for_each_record(&self, connection_ids: &[String], sink: &mut (dyn FnMut(shopscore::records::Record) + Send)) -> Result<(), $crate::db::DbError> {

@@ -7,7 +7,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
 };
 
-use super::{AnySessionStore, Backend, DbError, CONNECT_TIMEOUT};
+use super::{AnySessionStore, DbError, CONNECT_TIMEOUT};
 
 /// The SQLite implementation of [`super::Database`].
 #[derive(Clone, Debug)]
@@ -61,11 +61,6 @@ impl SqliteDb {
             .map_err(|e| DbError::Unreachable(e.to_string()))?;
         Ok(SqliteDb { pool })
     }
-
-    /// The pool, for code in this crate that needs SQLite specifically.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
 }
 
 /// The claim: one UPDATE, which SQLite runs as its single writer, so the choice and the lease
@@ -82,7 +77,6 @@ const CLAIM_DUE_CONNECTION: &str =
 super::queries::impl_database!(
     SqliteDb,
     SqliteRow,
-    Backend::Sqlite,
     "../migrations/sqlite",
     |pool| AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(pool)),
     CLAIM_DUE_CONNECTION

@@ -29,8 +29,6 @@ use crate::vault::TokenKind;
 
 /// How long an OAuth state waits for TikTok's redirect.
 pub const STATE_TTL_SECS: i64 = 600;
-/// The income window.
-pub const WINDOW_DAYS: u32 = crate::sync::WINDOW_DAYS;
 /// The platform name stored and shown.
 pub const PLATFORM: &str = "tiktok_shop";
 
@@ -446,5 +444,3 @@ impl ConnectService {
             .map_err(|e| internal("cannot recompute a score", e))
     }
 }
-
-pub use crate::sync::resource::permission_for;

@@ -35,11 +35,6 @@ impl AppServices {
             connect,
         }
     }
-
-    /// The connect flow (the sync engine reuses its computation).
-    pub fn connect(&self) -> &ConnectService {
-        &self.connect
-    }
 }
 
 fn db_error(error: crate::db::DbError) -> AppError {

@@ -47,22 +47,6 @@ pub struct TikTokConfig {
 }
 
 impl TikTokConfig {
-    /// TikTok's production hosts (from [`crate::config::tiktok_hosts`]) with the defaults.
-    pub fn production(
-        app_key: impl Into<String>,
-        app_secret: AppSecret,
-    ) -> Result<TikTokConfig, TikTokError> {
-        use crate::config::tiktok_hosts;
-        let parse =
-            |u: &str| Url::parse(u).map_err(|e| TikTokError::InvalidInput(format!("{u}: {e}")));
-        Ok(TikTokConfig::new(
-            app_key,
-            app_secret,
-            parse(tiktok_hosts::AUTH_BASE)?,
-            parse(tiktok_hosts::API_BASE)?,
-        ))
-    }
-
     /// Explicit bases with the defaults: 50 requests/s, 20 s timeout, 3 retries.
     pub fn new(
         app_key: impl Into<String>,
