@@ -6,6 +6,7 @@
 
 pub mod consent;
 pub mod data;
+pub mod faults;
 pub mod personas;
 pub mod tokens;
 
@@ -24,13 +25,13 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use rand::{Rng, SeedableRng};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use url::Url;
 
 use crate::tiktok::api::{self, MAX_PAGE_SIZE};
 use crate::tiktok::{codes, AppSecret};
+use faults::{Fault, FaultPlan};
 use personas::{AffiliateBook, Frame, OrderBook, Persona, ShopSpec};
 use tokens::{Claims, Kind, Refusal};
 
@@ -49,7 +50,8 @@ pub struct SandboxConfig {
     pub seed: u64,
     /// Added to every Open API answer.
     pub latency: Duration,
-    /// Share of Open API calls answered with a fault (5xx, a 429 burst, a malformed page).
+    /// Share of Open API calls answered with a fault: 5xx and 429 bursts (runs of answers for
+    /// one shop) and malformed pages, counted answer by answer.
     pub fault_rate: f64,
     /// Requests per second per shop (per account for calls without a shop).
     pub rate_limit_per_sec: u32,
@@ -134,12 +136,13 @@ pub struct Sandbox {
     used_codes: Mutex<HashSet<String>>,
     retired_refresh: Mutex<HashSet<String>>,
     limiter: DefaultKeyedRateLimiter<String>,
-    faults: Mutex<rand::rngs::StdRng>,
-    burst_until: Mutex<BTreeMap<String, i64>>,
+    faults: Mutex<FaultPlan>,
+    faulted: std::sync::atomic::AtomicU64,
     counter: std::sync::atomic::AtomicU64,
     calls: std::sync::atomic::AtomicU64,
     large_shop: Option<&'static Persona>,
     switches: Mutex<Switches>,
+    held: std::sync::atomic::AtomicU64,
 }
 
 /// Outages a test can switch on and off while the sandbox runs.
@@ -151,6 +154,9 @@ pub struct Switches {
     pub rate_limit_storm: bool,
     /// The next this many order search pages are cut in half (malformed JSON).
     pub malformed_order_pages: u32,
+    /// With `Some(n)`, the next `n` order searches are answered and later ones are held
+    /// unanswered until the switches change: a test's way to stop a sync mid-flight.
+    pub hold_order_pages: Option<u32>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -175,14 +181,15 @@ impl Sandbox {
         let seed = config.seed;
         Arc::new(Sandbox {
             limiter: RateLimiter::keyed(Quota::per_second(rate).allow_burst(rate)),
-            faults: Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)),
+            faults: Mutex::new(FaultPlan::new(config.fault_rate, seed)),
             used_codes: Mutex::new(HashSet::new()),
             retired_refresh: Mutex::new(HashSet::new()),
-            burst_until: Mutex::new(BTreeMap::new()),
+            faulted: std::sync::atomic::AtomicU64::new(0),
             counter: std::sync::atomic::AtomicU64::new(0),
             calls: std::sync::atomic::AtomicU64::new(0),
             large_shop: config.large_shop_orders.map(personas::scaled_large_shop),
             switches: Mutex::new(Switches::default()),
+            held: std::sync::atomic::AtomicU64::new(0),
             config,
         })
     }
@@ -198,6 +205,38 @@ impl Sandbox {
     /// Open API calls answered so far (every attempt, faults included).
     pub fn open_api_calls(&self) -> u64 {
         self.calls.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Open API calls answered with an injected fault (see [`faults`]).
+    pub fn faulted_answers(&self) -> u64 {
+        self.faulted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Order searches held unanswered right now (see [`Switches::hold_order_pages`]).
+    pub fn held_calls(&self) -> u64 {
+        self.held.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether an order search must wait; counts down the searches still let through.
+    fn hold_order_search(&self) -> bool {
+        let Ok(mut s) = self.switches.lock() else {
+            return false;
+        };
+        match s.hold_order_pages {
+            Some(0) => true,
+            Some(n) => {
+                s.hold_order_pages = Some(n - 1);
+                false
+            }
+            None => false,
+        }
+    }
+
+    fn holding(&self) -> bool {
+        self.switches
+            .lock()
+            .map(|s| s.hold_order_pages == Some(0))
+            .unwrap_or(false)
     }
 
     /// Switches outages on or off.
@@ -557,6 +596,17 @@ async fn open_api(
     if !sandbox.config.latency.is_zero() {
         tokio::time::sleep(sandbox.config.latency).await;
     }
+    if matches!(endpoint.handler, Handler::OrderSearch) && sandbox.hold_order_search() {
+        sandbox
+            .held
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        while sandbox.holding() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        sandbox
+            .held
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
     let switches = sandbox.switches.lock().map(|s| *s).unwrap_or_default();
     if switches.outage {
         return (
@@ -614,7 +664,7 @@ async fn open_api(
         )
             .into_response();
     }
-    if let Some(Fault::Burst) = fault {
+    if let Some(Fault::RateLimited) = fault {
         return reject(
             sandbox,
             Reject(
@@ -727,40 +777,14 @@ fn authenticate<'a>(
     })
 }
 
-enum Fault {
-    ServerError,
-    Burst,
-    Malformed,
-}
-
 fn inject_fault(sandbox: &Sandbox, key: &str) -> Option<Fault> {
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    if let Ok(bursts) = sandbox.burst_until.lock() {
-        if bursts.get(key).is_some_and(|until| *until > now_ms) {
-            return Some(Fault::Burst);
-        }
+    let fault = sandbox.faults.lock().ok()?.next(key);
+    if fault.is_some() {
+        sandbox
+            .faulted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
-    if sandbox.config.fault_rate <= 0.0 {
-        return None;
-    }
-    let mut rng = sandbox.faults.lock().ok()?;
-    if !rng.gen_bool(sandbox.config.fault_rate.clamp(0.0, 1.0)) {
-        return None;
-    }
-    match rng.gen_range(0..3) {
-        0 => Some(Fault::ServerError),
-        1 => {
-            drop(rng);
-            if let Ok(mut bursts) = sandbox.burst_until.lock() {
-                bursts.insert(key.to_string(), now_ms + 300);
-            }
-            Some(Fault::Burst)
-        }
-        _ => Some(Fault::Malformed),
-    }
+    fault
 }
 
 impl Call<'_> {
