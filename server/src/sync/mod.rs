@@ -518,7 +518,7 @@ impl SyncEngine {
         now: i64,
     ) -> Result<ResourceDone, SyncError> {
         if resource == Resource::ShopMetrics {
-            let perf = self.call(ctx, &GetShopPerformance).await?;
+            let perf = self.call(ctx, &GetShopPerformance, 0).await?;
             return Ok(ResourceDone {
                 watermark: now,
                 metrics: Some(perf),
@@ -702,7 +702,14 @@ impl SyncEngine {
     {
         let mut request = first.at_page(cp.page_token.clone());
         loop {
-            let page = self.call(ctx, &request).await?;
+            // What the slice has left ranks it for the shop's rate limiter, so slices that
+            // fell behind (faults, retries) catch up and all finish together.
+            let rank = if cp.fetched == 0 && cp.total == 0 {
+                i64::MAX
+            } else {
+                (cp.total - cp.fetched).max(0)
+            };
+            let page = self.call(ctx, &request, rank).await?;
             let (records, total) = read(&page);
             if cp.total == 0 {
                 cp.total = total.unwrap_or(0);
@@ -725,18 +732,24 @@ impl SyncEngine {
         }
     }
 
-    /// One call with the connection's token: refreshed once on 105002; a malformed answer or
-    /// a transient failure the client gave up on is tried a few more times.
+    /// One call with the connection's token, queued at `rank` for the shop's rate limiter:
+    /// the token is refreshed once on 105002; a malformed answer or a transient failure the
+    /// client gave up on is tried a few more times.
     async fn call<R: ApiRequest>(
         &self,
         ctx: &RunCtx,
         request: &R,
+        rank: i64,
     ) -> Result<R::Response, SyncError> {
         let mut refreshed = false;
         let mut failures = 0u32;
         loop {
             let token = ctx.tokens.current();
-            match self.client.send(&token, ctx.cipher.as_ref(), request).await {
+            match self
+                .client
+                .send_ranked(&token, ctx.cipher.as_ref(), request, rank)
+                .await
+            {
                 Ok(response) => return Ok(response),
                 Err(e) => match e.kind() {
                     ErrorKind::TokenExpired if !refreshed => {

@@ -17,6 +17,7 @@ use super::de;
 use super::error::{classify, codes, scrub_body, ErrorKind, TikTokError};
 use super::secret::{AccessToken, AppSecret, AuthCode, RefreshToken, ShopCipher};
 use super::sign::{sign, SignableRequest};
+use super::turnstile::Turnstile;
 
 /// How many characters of a bad body an error keeps.
 const BODY_EXCERPT: usize = 300;
@@ -361,6 +362,8 @@ struct Inner<T> {
     config: TikTokConfig,
     transport: T,
     limiter: DefaultKeyedRateLimiter<String>,
+    /// Per shop: who waits on the limiter next (see [`Turnstile`]).
+    turnstiles: std::sync::Mutex<std::collections::HashMap<String, Arc<Turnstile>>>,
 }
 
 impl<T: Transport> std::fmt::Debug for TikTokClient<T> {
@@ -424,6 +427,7 @@ impl<T: Transport> TikTokClient<T> {
                 config,
                 transport,
                 limiter,
+                turnstiles: Default::default(),
             }),
         })
     }
@@ -506,6 +510,18 @@ impl<T: Transport> TikTokClient<T> {
         shop: Option<&ShopCipher>,
         request: &R,
     ) -> Result<R::Response, TikTokError> {
+        self.send_ranked(token, shop, request, 0).await
+    }
+
+    /// [`send`](Self::send), queued for the shop's rate limiter at `rank`: while calls wait
+    /// for it, the highest rank goes first (a backfill ranks its slices by what they have left).
+    pub async fn send_ranked<R: ApiRequest>(
+        &self,
+        token: &AccessToken,
+        shop: Option<&ShopCipher>,
+        request: &R,
+        rank: i64,
+    ) -> Result<R::Response, TikTokError> {
         let path = request.path();
         if R::SHOP_SCOPED && shop.is_none() {
             return Err(TikTokError::InvalidInput(format!(
@@ -518,9 +534,13 @@ impl<T: Transport> TikTokClient<T> {
         })?;
         let endpoint_params = request.query();
         let limiter_key = shop.map(|s| s.as_str().to_string()).unwrap_or_default();
+        let turnstile = self.turnstile(&limiter_key);
         let mut attempt = 0u32;
         loop {
-            self.inner.limiter.until_key_ready(&limiter_key).await;
+            {
+                let _turn = turnstile.turn(rank).await;
+                self.inner.limiter.until_key_ready(&limiter_key).await;
+            }
             let timestamp = now_unix();
             let timestamp_text = timestamp.to_string();
             let mut params: Vec<(&str, &str)> =
@@ -595,6 +615,15 @@ impl<T: Transport> TikTokClient<T> {
                 }
             }
         }
+    }
+
+    fn turnstile(&self, key: &str) -> Arc<Turnstile> {
+        let mut map = self
+            .inner
+            .turnstiles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        map.entry(key.to_string()).or_default().clone()
     }
 
     /// Iterates the pages of a cursor endpoint from `request`'s page token (`None`: the

@@ -9,6 +9,7 @@ pub mod error;
 pub mod normalize;
 pub mod secret;
 pub mod sign;
+pub mod turnstile;
 pub mod webhook;
 
 pub use api::{ApiRequest, Method, Page, Paginated};
