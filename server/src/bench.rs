@@ -32,6 +32,8 @@ pub struct BenchArgs {
     pub lease_secs: u64,
     /// Keeps the database, keys and sandbox credentials here (a rerun resumes).
     pub data_dir: Option<std::path::PathBuf>,
+    /// The database to backfill into (default: a SQLite file in the data directory).
+    pub database_url: Option<String>,
     /// Draws a progress bar on stderr.
     pub progress: bool,
 }
@@ -44,6 +46,8 @@ pub struct BenchReport {
     pub missing: u64,
     pub unexpected: u64,
     pub requests: u64,
+    /// Requests the sandbox answered with an injected fault.
+    pub faults: u64,
     pub floor_s: f64,
     pub elapsed_s: f64,
     pub ratio: f64,
@@ -56,6 +60,7 @@ impl std::fmt::Display for BenchReport {
         writeln!(f, "duplicates {}", self.duplicates)?;
         writeln!(f, "missing {}", self.missing)?;
         writeln!(f, "requests {}", self.requests)?;
+        writeln!(f, "faults {}", self.faults)?;
         writeln!(f, "floor_s {:.2}", self.floor_s)?;
         writeln!(f, "elapsed_s {:.2}", self.elapsed_s)?;
         writeln!(f, "ratio {:.3}", self.ratio)?;
@@ -89,7 +94,10 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, String> {
 }
 
 async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, String> {
-    let db_url = format!("sqlite://{}/bench.db", dir.display());
+    let db_url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db", dir.display()));
     let data_dir = dir.display().to_string();
     let settings = Settings::from_lookup(|name| match name {
         "DATABASE_URL" => Some(db_url.clone()),
@@ -217,6 +225,7 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
         missing,
         unexpected,
         requests: sandbox.open_api_calls(),
+        faults: sandbox.faulted_answers(),
         floor_s,
         elapsed_s: elapsed,
         ratio: elapsed / floor_s,

@@ -50,7 +50,7 @@ struct BenchSyncArgs {
     /// Orders a page (1–50).
     #[arg(long, default_value_t = 50)]
     page_size: u32,
-    /// Share of calls the sandbox answers with a fault (5xx, a 429 burst, a malformed page).
+    /// Share of calls the sandbox answers with a fault (5xx and 429 bursts, malformed pages).
     #[arg(long, default_value_t = 0.0)]
     fault_rate: f64,
     /// Time slices fetched concurrently.
@@ -62,6 +62,10 @@ struct BenchSyncArgs {
     /// Keep the database, keys and sandbox credentials here; a rerun resumes the backfill.
     #[arg(long)]
     data_dir: Option<std::path::PathBuf>,
+    /// Backfill into this database (`sqlite://…` or `postgres://…`, empty or from an earlier
+    /// run with the same `--data-dir`) instead of a fresh SQLite file in the data directory.
+    #[arg(long)]
+    database_url: Option<String>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -180,6 +184,7 @@ async fn bench_sync(args: BenchSyncArgs) -> Result<(), String> {
         slices: args.slices,
         lease_secs: args.lease_secs,
         data_dir: args.data_dir,
+        database_url: args.database_url,
         progress: !args.quiet,
     })
     .await?;
