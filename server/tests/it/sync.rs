@@ -336,7 +336,28 @@ async fn a_lease_keeps_other_instances_away_until_it_expires(db: Db) {
 // ---------------------------------------------------------------------------------------------
 // Faults
 
+/// Runs one statement with the connection id as `$1` on the app's database, from outside.
+async fn execute_outside(app: &TestApp, sql: &str, id: &str) {
+    use sqlx::Connection;
+    if app.db.name.is_some() {
+        let mut c = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
+        sqlx::query(sql).bind(id).execute(&mut c).await.unwrap();
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+        sqlx::query(sql).bind(id).execute(&mut c).await.unwrap();
+    }
+}
+
+/// Forgets what the connect-time sync stored and queues a backfill from nothing, so the
+/// records at the end are the ones the faulty backfill itself stored.
 async fn begin_backfill_again(app: &TestApp, id: &str) {
+    execute_outside(
+        app,
+        "DELETE FROM connection_records WHERE connection_id = $1",
+        id,
+    )
+    .await;
+    assert!(stored_ids(app, id, "order").await.is_empty());
     let names: Vec<&str> = Resource::for_kind("shop")
         .iter()
         .map(|r| r.name())
@@ -417,33 +438,108 @@ async fn a_429_storm_mid_backfill_is_waited_out(db: Db) {
     assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_database_going_away_mid_sync_loses_nothing() {
-    let (app, row) = connected(Db::Postgres, NO_SCHEDULER, "seller-boutique").await;
+/// The database made unavailable to the app, until [`DatabaseAway::come_back`].
+enum DatabaseAway {
+    /// PostgreSQL refuses new connections and the app's were terminated.
+    Postgres {
+        admin: sqlx::PgConnection,
+        name: String,
+    },
+    /// Another process holds SQLite's write lock beyond the app's busy timeout.
+    Sqlite(sqlx::SqliteConnection),
+}
+
+impl DatabaseAway {
+    async fn go(app: &TestApp) -> DatabaseAway {
+        use sqlx::Connection;
+        match &app.db.name {
+            Some(name) => {
+                let mut admin = sqlx::PgConnection::connect(&crate::helpers::postgres_admin_url())
+                    .await
+                    .unwrap();
+                sqlx::query(&format!(
+                    "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false"
+                ))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                )
+                .bind(name)
+                .execute(&mut admin)
+                .await
+                .unwrap();
+                DatabaseAway::Postgres {
+                    admin,
+                    name: name.clone(),
+                }
+            }
+            None => {
+                let mut lock = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+                sqlx::query("BEGIN EXCLUSIVE")
+                    .execute(&mut lock)
+                    .await
+                    .unwrap();
+                DatabaseAway::Sqlite(lock)
+            }
+        }
+    }
+
+    async fn come_back(self) {
+        match self {
+            DatabaseAway::Postgres { mut admin, name } => {
+                sqlx::query(&format!(
+                    "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"
+                ))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            }
+            DatabaseAway::Sqlite(mut lock) => {
+                sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+            }
+        }
+    }
+}
+
+async fn the_database_going_away_mid_sync_loses_nothing(db: Db) {
+    // Two order slices of several pages each, so that a backfill can stop between pages.
+    let extra = [
+        ("SYNC_SCHEDULER", "off"),
+        ("SYNC_PAGE_SIZE", "10"),
+        ("SYNC_BACKFILL_SLICES", "2"),
+    ];
+    let (app, row) = connected(db, &extra, "seller-boutique").await;
     begin_backfill_again(&app, &row.id).await;
+    let sandbox = app.state.sandbox.clone().unwrap();
+    sandbox.set_switches(Switches {
+        hold_order_pages: Some(3),
+        ..Default::default()
+    });
     let engine = app.state.sync.clone();
     let id = row.id.clone();
     let run = tokio::spawn(async move { engine.sync_connection(&id, None).await });
-    eventually(30, "the backfill to start storing pages", || async {
-        reload(&app, &row.id).await.sync_fetched > 0
-            || app.state.db.list_runs(&row.id).await.unwrap().len() > 1
+    // Both slices wait on their next page: the three pages answered are committed.
+    eventually(30, "both order slices to be held mid-backfill", || async {
+        sandbox.held_calls() == 2
     })
     .await;
-    {
-        use sqlx::Connection;
-        let mut admin = sqlx::PgConnection::connect(&crate::helpers::postgres_admin_url())
-            .await
-            .unwrap();
-        sqlx::query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-        )
-        .bind(app.db.name.as_deref().unwrap())
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    }
-    // Whatever the interrupted run reports, the next one completes from the checkpoints.
-    let _ = run.await.unwrap();
+    let before = stored_ids(&app, &row.id, "order").await;
+    assert_eq!(before.len(), 30, "three pages of ten were stored");
+
+    let away = DatabaseAway::go(&app).await;
+    sandbox.set_switches(Switches::default());
+    let interrupted = run.await.unwrap();
+    assert!(
+        interrupted.is_err() || interrupted.as_ref().is_ok_and(|s| !s.issues.is_empty()),
+        "the run could not store its pages: {interrupted:?}"
+    );
+    away.come_back().await;
+
+    let after = stored_ids(&app, &row.id, "order").await;
+    assert!(after.is_superset(&before), "stored orders were lost");
+    // The job runs again from its checkpoints and completes.
     let mut done = false;
     for _ in 0..5 {
         if let Ok(summary) = app.state.sync.sync_connection(&row.id, None).await {
@@ -457,65 +553,81 @@ async fn the_database_going_away_mid_sync_loses_nothing() {
     assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
 }
 
-#[test]
-fn kill_9_during_a_backfill_then_a_restart_resumes_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let bench = |dir: &std::path::Path| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_shopscore"));
-        cmd.args([
-            "bench-sync",
-            "--orders",
-            "6000",
-            "--latency-ms",
-            "40",
-            "--rate-limit",
-            "50",
-            "--slices",
-            "8",
-            "--lease-secs",
-            "2",
-            "--quiet",
-            "--data-dir",
-        ])
-        .arg(dir)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-        cmd
-    };
-    let mut first = bench(dir.path()).spawn().unwrap();
-    let db_path = dir.path().join("bench.db");
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    // Kill it once some pages are committed and before it finishes.
-    runtime.block_on(async {
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        let mut tick = tokio::time::interval(Duration::from_millis(20));
-        loop {
-            tick.tick().await;
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the backfill never started"
-            );
-            if !db_path.exists() {
-                continue;
-            }
-            let url = format!("sqlite://{}?mode=ro", db_path.display());
-            let Ok(pool) = sqlx::SqlitePool::connect(&url).await else {
-                continue;
-            };
-            let fetched: Option<i64> =
-                sqlx::query_scalar("SELECT CAST(SUM(fetched) AS BIGINT) FROM sync_checkpoints")
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap_or(None);
-            pool.close().await;
-            if fetched.unwrap_or(0) >= 1000 {
-                return;
-            }
+/// Orders the bench's checkpoints say were fetched, read from outside the process.
+async fn bench_fetched(url: &str) -> i64 {
+    use sqlx::Connection;
+    const SQL: &str = "SELECT CAST(SUM(fetched) AS BIGINT) FROM sync_checkpoints";
+    let fetched: Option<i64> = if url.starts_with("postgres") {
+        match sqlx::PgConnection::connect(url).await {
+            Ok(mut c) => sqlx::query_scalar(SQL)
+                .fetch_one(&mut c)
+                .await
+                .unwrap_or(None),
+            Err(_) => None,
         }
-    });
+    } else {
+        match sqlx::SqliteConnection::connect(&format!("{url}?mode=ro")).await {
+            Ok(mut c) => sqlx::query_scalar(SQL)
+                .fetch_one(&mut c)
+                .await
+                .unwrap_or(None),
+            Err(_) => None,
+        }
+    };
+    fetched.unwrap_or(0)
+}
+
+async fn kill_9_during_a_backfill_then_a_restart_resumes_exactly(db: Db) {
+    let fresh = crate::helpers::FreshDb::new(db).await;
+    let url = fresh.url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let bench = {
+        let (url, dir) = (url.clone(), dir.path().to_path_buf());
+        move || {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_shopscore"));
+            cmd.args([
+                "bench-sync",
+                "--orders",
+                "6000",
+                "--latency-ms",
+                "40",
+                "--rate-limit",
+                "50",
+                "--slices",
+                "8",
+                "--lease-secs",
+                "2",
+                "--quiet",
+                "--database-url",
+                &url,
+                "--data-dir",
+            ])
+            .arg(&dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+            cmd
+        }
+    };
+    let mut first = bench().spawn().unwrap();
+    // Kill it once some pages are committed and before it finishes.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while bench_fetched(&url).await < 1000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the backfill never started"
+        );
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the backfill ended before it could be killed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     first.kill().unwrap();
     first.wait().unwrap();
-    let output = bench(dir.path()).output().unwrap();
+    let again = bench.clone();
+    let output = tokio::task::spawn_blocking(move || again().output().unwrap())
+        .await
+        .unwrap();
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     let figure = |name: &str| -> u64 {
@@ -654,4 +766,6 @@ on_both_databases!(
     a_malformed_page_in_the_middle_of_a_backfill_is_fetched_again,
     tiktok_answering_5xx_for_minutes_leaves_a_clear_issue_then_recovers_exactly,
     a_429_storm_mid_backfill_is_waited_out,
+    the_database_going_away_mid_sync_loses_nothing,
+    kill_9_during_a_backfill_then_a_restart_resumes_exactly,
 );
