@@ -673,7 +673,18 @@ async fn two_instances_on_one_postgres_never_sync_a_connection_at_once_and_finis
         .iter()
         .map(|r| r.name())
         .collect();
+    let hold = |on: bool| {
+        for app in [&a, &b] {
+            app.state.sandbox.as_ref().unwrap().set_switches(Switches {
+                hold_order_pages: on.then_some(0),
+                ..Default::default()
+            });
+        }
+    };
     for round in 0..2 {
+        // In the first round every order search is held, so an instance holds at most its
+        // two workers' connections and the other instance must take some of the six.
+        hold(round == 0);
         for id in &ids {
             a.state
                 .db
@@ -683,6 +694,21 @@ async fn two_instances_on_one_postgres_never_sync_a_connection_at_once_and_finis
         }
         a.state.sync.wake();
         b.state.sync.wake();
+        if round == 0 {
+            eventually(60, "both instances to be syncing at once", || async {
+                let mut busy = BTreeSet::new();
+                for id in &ids {
+                    for (owner, _, end) in a.state.db.list_runs(id).await.unwrap() {
+                        if end.is_none() {
+                            busy.insert(owner);
+                        }
+                    }
+                }
+                busy.len() == 2
+            })
+            .await;
+            hold(false);
+        }
         eventually(60, "every job to finish", || async {
             let mut all = true;
             for id in &ids {
