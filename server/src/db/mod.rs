@@ -340,6 +340,15 @@ pub trait Database: Send + Sync + 'static {
         outcome: &JobOutcome,
     ) -> Result<(), DbError>;
 
+    /// Pushes a job back to `next_run_at` after a run that failed outside TikTok (a database
+    /// error), counting the failure; its checkpoints stay for the next run.
+    async fn defer_job(
+        &self,
+        connection_id: &str,
+        resource: &str,
+        next_run_at: i64,
+    ) -> Result<(), DbError>;
+
     /// The slices of a resource's run in flight.
     async fn load_checkpoints(
         &self,

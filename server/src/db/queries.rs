@@ -502,6 +502,16 @@ macro_rules! impl_database {
                 Ok(())
             }
 
+            async fn defer_job(&self, connection_id: &str, resource: &str, next_run_at: i64) -> Result<(), $crate::db::DbError> {
+                sqlx::query("UPDATE sync_jobs SET next_run_at = $1, attempts = attempts + 1, requested = 0 WHERE connection_id = $2 AND resource = $3")
+                    .bind(next_run_at)
+                    .bind(connection_id)
+                    .bind(resource)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn finish_job(&self, connection_id: &str, resource: &str, o: &$crate::db::JobOutcome) -> Result<(), $crate::db::DbError> {
                 let mut tx = self.pool.begin().await?;
                 // A request that arrived during the run keeps the job due.

@@ -208,8 +208,46 @@ impl SyncEngine {
             return Ok(None);
         };
         let result = self.run_leased(&id, Some(Vec::new())).await;
+        if let Err(e) = &result {
+            if !matches!(
+                e,
+                SyncError::Busy(_)
+                    | SyncError::Superseded(_)
+                    | SyncError::Db(DbError::LeaseLost(_))
+            ) {
+                self.defer_due_jobs(&id, now, e).await;
+            }
+        }
         self.release(&id).await;
         result.map(|summary| Some((id, summary)))
+    }
+
+    /// After a run that failed outside TikTok, its due jobs wait (a minute, doubling with each
+    /// failure in a row) so the scheduler moves on to other connections instead of claiming
+    /// this one at every poll. While the database is away this fails too, and that is fine.
+    async fn defer_due_jobs(&self, id: &str, now: i64, error: &SyncError) {
+        let jobs = match self.db.list_sync_jobs(id).await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::warn!(connection.id = %id, error = %e, "cannot defer the jobs of a failed run");
+                return;
+            }
+        };
+        for job in jobs.iter().filter(|j| j.next_run_at <= now) {
+            let every = Resource::parse(&job.resource)
+                .map(|r| r.every(&self.settings))
+                .unwrap_or(self.settings.orders_every);
+            let wait = slices::retry_after(job.attempts, every);
+            let next = now + wait.as_secs() as i64;
+            match self.db.defer_job(id, &job.resource, next).await {
+                Ok(()) => {
+                    tracing::warn!(connection.id = %id, resource = %job.resource, wait_s = wait.as_secs(), error = %error, "a sync run failed; its job waits before the next try")
+                }
+                Err(e) => {
+                    tracing::warn!(connection.id = %id, resource = %job.resource, error = %e, "cannot defer a job of a failed run")
+                }
+            }
+        }
     }
 
     fn lease_secs(&self) -> i64 {

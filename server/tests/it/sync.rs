@@ -438,6 +438,110 @@ async fn a_429_storm_mid_backfill_is_waited_out(db: Db) {
     assert_exact_and_clear(&app, &row.id, "seller-boutique").await;
 }
 
+/// Runs SQL (several statements allowed) on the app's database, from outside.
+async fn execute_raw_outside(app: &TestApp, sql: &str) {
+    use sqlx::Connection;
+    if app.db.name.is_some() {
+        let mut c = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+        sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+    }
+}
+
+async fn a_run_failing_on_the_database_waits_and_lets_other_connections_sync(db: Db) {
+    let (app, failing) = connected(db, NO_SCHEDULER, "seller-boutique").await;
+    let other_wallet = TestWallet::new(2);
+    let other_app = TestApp {
+        address: app.address.clone(),
+        client: crate::helpers::new_client(),
+        state: app.state.clone(),
+        db: app.db.beside(),
+    };
+    other_app.sign_in(&other_wallet).await;
+    other_app.connect(&other_wallet, "empty-shop").await;
+    let other = only_connection(&other_app, &other_wallet).await;
+
+    begin_backfill_again(&app, &failing.id).await;
+    // The failing connection is the most overdue; the database refuses its records.
+    execute_outside(
+        &app,
+        "UPDATE sync_jobs SET next_run_at = next_run_at - 100 WHERE connection_id = $1",
+        &failing.id,
+    )
+    .await;
+    let refuse = if app.db.name.is_some() {
+        format!(
+            "CREATE FUNCTION refuse_records() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN RAISE EXCEPTION 'refused by the test'; END $$; \
+             CREATE TRIGGER refuse_records BEFORE INSERT ON connection_records FOR EACH ROW \
+             WHEN (NEW.connection_id = '{}') EXECUTE FUNCTION refuse_records();",
+            failing.id
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER refuse_records BEFORE INSERT ON connection_records \
+             WHEN NEW.connection_id = '{}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+            failing.id
+        )
+    };
+    execute_raw_outside(&app, &refuse).await;
+    let names: Vec<&str> = Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect();
+    app.state
+        .db
+        .request_sync(&other.id, &names, now_unix())
+        .await
+        .unwrap();
+
+    let engine = &app.state.sync;
+    assert!(
+        engine.run_next_due().await.is_err(),
+        "the records were refused"
+    );
+    let jobs = app.state.db.list_sync_jobs(&failing.id).await.unwrap();
+    assert!(
+        jobs.iter()
+            .all(|j| j.attempts == 1 && j.next_run_at >= now_unix() + 50),
+        "the failed jobs wait about a minute: {jobs:?}"
+    );
+    let (next, summary) = engine
+        .run_next_due()
+        .await
+        .unwrap()
+        .expect("the other is due");
+    assert_eq!(next, other.id, "the other connection is not held up");
+    assert!(summary.issues.is_empty(), "{:?}", summary.issues);
+    assert!(
+        engine.run_next_due().await.unwrap().is_none(),
+        "nothing else is due"
+    );
+
+    // Once the database takes the records again, the next run completes from the checkpoints.
+    let drop = if app.db.name.is_some() {
+        "DROP TRIGGER refuse_records ON connection_records"
+    } else {
+        "DROP TRIGGER refuse_records"
+    };
+    execute_raw_outside(&app, drop).await;
+    app.state
+        .db
+        .request_sync(&failing.id, &names, now_unix())
+        .await
+        .unwrap();
+    let (next, summary) = engine
+        .run_next_due()
+        .await
+        .unwrap()
+        .expect("it is due again");
+    assert_eq!(next, failing.id);
+    assert!(summary.issues.is_empty(), "{:?}", summary.issues);
+    assert_exact_and_clear(&app, &failing.id, "seller-boutique").await;
+}
+
 /// The database made unavailable to the app, until [`DatabaseAway::come_back`].
 enum DatabaseAway {
     /// PostgreSQL refuses new connections and the app's were terminated.
@@ -794,4 +898,5 @@ on_both_databases!(
     a_429_storm_mid_backfill_is_waited_out,
     the_database_going_away_mid_sync_loses_nothing,
     kill_9_during_a_backfill_then_a_restart_resumes_exactly,
+    a_run_failing_on_the_database_waits_and_lets_other_connections_sync,
 );
