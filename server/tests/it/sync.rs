@@ -43,6 +43,14 @@ async fn only_connection(app: &TestApp, wallet: &TestWallet) -> ConnectionRow {
     rows.into_iter().next().unwrap()
 }
 
+/// The names of a shop connection's sync jobs.
+fn shop_jobs() -> Vec<&'static str> {
+    Resource::for_kind("shop")
+        .iter()
+        .map(|r| r.name())
+        .collect()
+}
+
 async fn reload(app: &TestApp, id: &str) -> ConnectionRow {
     app.state.db.load_connection(id).await.unwrap().unwrap()
 }
@@ -210,10 +218,7 @@ async fn a_refresh_refused_for_good_marks_the_connection_needs_reconnect(db: Db)
     let shown = app.connections().await;
     assert_eq!(shown[0]["status"], "needs_reconnect");
     // The scheduler leaves it alone, even with every job due.
-    let names: Vec<&str> = Resource::for_kind("shop")
-        .iter()
-        .map(|r| r.name())
-        .collect();
+    let names = shop_jobs();
     app.state
         .db
         .request_sync(&row.id, &names, now_unix() - 1)
@@ -277,10 +282,7 @@ async fn the_first_sync_stores_the_exact_set_and_leaves_every_job_scheduled(db: 
 
 async fn the_scheduler_runs_due_jobs_incrementally_without_duplicating_anything(db: Db) {
     let (app, row) = connected(db, &[("SYNC_POLL_MS", "50")], "seller-boutique").await;
-    let names: Vec<&str> = Resource::for_kind("shop")
-        .iter()
-        .map(|r| r.name())
-        .collect();
+    let names = shop_jobs();
     app.state
         .db
         .request_sync(&row.id, &names, now_unix())
@@ -314,10 +316,7 @@ async fn a_lease_keeps_other_instances_away_until_it_expires(db: Db) {
         .lease_connection(&row.id, "b", now, now + 60)
         .await
         .unwrap());
-    let names: Vec<&str> = Resource::for_kind("shop")
-        .iter()
-        .map(|r| r.name())
-        .collect();
+    let names = shop_jobs();
     db.request_sync(&row.id, &names, now).await.unwrap();
     assert_eq!(
         db.claim_due_connection("b", now, now + 60).await.unwrap(),
@@ -358,10 +357,7 @@ async fn begin_backfill_again(app: &TestApp, id: &str) {
     )
     .await;
     assert!(stored_ids(app, id, "order").await.is_empty());
-    let names: Vec<&str> = Resource::for_kind("shop")
-        .iter()
-        .map(|r| r.name())
-        .collect();
+    let names = shop_jobs();
     app.state
         .db
         .reset_sync_jobs(id, &names, now_unix())
@@ -487,10 +483,7 @@ async fn a_run_failing_on_the_database_waits_and_lets_other_connections_sync(db:
         )
     };
     execute_raw_outside(&app, &refuse).await;
-    let names: Vec<&str> = Resource::for_kind("shop")
-        .iter()
-        .map(|r| r.name())
-        .collect();
+    let names = shop_jobs();
     app.state
         .db
         .request_sync(&other.id, &names, now_unix())
@@ -773,10 +766,7 @@ async fn two_instances_on_one_postgres_never_sync_a_connection_at_once_and_finis
         app.connect(&wallet, "seller-boutique").await;
         ids.push(only_connection(&app, &wallet).await.id);
     }
-    let names: Vec<&str> = Resource::for_kind("shop")
-        .iter()
-        .map(|r| r.name())
-        .collect();
+    let names = shop_jobs();
     let hold = |on: bool| {
         for app in [&a, &b] {
             app.state.sandbox.as_ref().unwrap().set_switches(Switches {
@@ -856,10 +846,7 @@ async fn concurrent_claims_on_postgres_never_hand_out_one_connection_twice() {
         app.connect(&wallet, "empty-shop").await;
         ids.push(only_connection(&app, &wallet).await.id);
     }
-    let names: Vec<&str> = Resource::for_kind("shop")
-        .iter()
-        .map(|r| r.name())
-        .collect();
+    let names = shop_jobs();
     let now = now_unix();
     for id in &ids {
         a.state.db.request_sync(id, &names, now).await.unwrap();
