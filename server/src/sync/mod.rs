@@ -556,7 +556,7 @@ impl SyncEngine {
         now: i64,
     ) -> Result<ResourceDone, SyncError> {
         if resource == Resource::ShopMetrics {
-            let perf = self.call(ctx, &GetShopPerformance, 0).await?;
+            let perf = self.call(ctx, &GetShopPerformance, i64::MAX).await?;
             return Ok(ResourceDone {
                 watermark: now,
                 metrics: Some(perf),
@@ -741,8 +741,9 @@ impl SyncEngine {
         let mut request = first.at_page(cp.page_token.clone());
         loop {
             // What the slice has left ranks it for the shop's rate limiter, so slices that
-            // fell behind (faults, retries) catch up and all finish together.
-            let rank = if cp.fetched == 0 && cp.total == 0 {
+            // fell behind (faults, retries) catch up and all finish together. Without a total
+            // (before the first page, or a resource TikTok does not count) it goes first.
+            let rank = if cp.total == 0 {
                 i64::MAX
             } else {
                 (cp.total - cp.fetched).max(0)

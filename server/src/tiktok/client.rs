@@ -510,11 +510,13 @@ impl<T: Transport> TikTokClient<T> {
         shop: Option<&ShopCipher>,
         request: &R,
     ) -> Result<R::Response, TikTokError> {
-        self.send_ranked(token, shop, request, 0).await
+        // A single call (the connect flow, a metrics read) goes before any backfill page.
+        self.send_ranked(token, shop, request, i64::MAX).await
     }
 
     /// [`send`](Self::send), queued for the shop's rate limiter at `rank`: while calls wait
-    /// for it, the highest rank goes first (a backfill ranks its slices by what they have left).
+    /// for it, the highest rank goes first, the earliest among equals (a backfill ranks its
+    /// slices by the records they have left).
     pub async fn send_ranked<R: ApiRequest>(
         &self,
         token: &AccessToken,
