@@ -159,6 +159,11 @@ impl WebhookReceiver {
                         )
                         .await;
                     tracing::warn!(connection.id = %c.id, "the seller deauthorized shopscore; the connection is revoked and its tokens deleted");
+                    // The wallet's score no longer counts this shop. The revocation is done;
+                    // a failed recompute only leaves the score stale until the next sync.
+                    if let Err(e) = self.engine.recompute_wallet(&c.wallet, now).await {
+                        tracing::error!(error = %e, connection.id = %c.id, "recomputing the score after a deauthorization failed");
+                    }
                 }
                 EventData::UpcomingAuthorizationExpiration { expiration_time } => {
                     let _ = db
