@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use url::Url;
 
+use crate::db::now_unix;
 use crate::tiktok::api::{self, MAX_PAGE_SIZE};
 use crate::tiktok::{codes, AppSecret};
 use faults::{Fault, FaultPlan};
@@ -143,6 +144,8 @@ pub struct Sandbox {
     large_shop: Option<&'static Persona>,
     switches: Mutex<Switches>,
     held: std::sync::atomic::AtomicU64,
+    /// Keys the page tokens (see [`tokens::page_token_key`]).
+    page_key: u64,
 }
 
 /// Outages a test can switch on and off while the sandbox runs.
@@ -167,13 +170,6 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
-fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 impl Sandbox {
     /// Builds a sandbox.
     pub fn new(config: SandboxConfig) -> Arc<Sandbox> {
@@ -190,6 +186,7 @@ impl Sandbox {
             large_shop: config.large_shop_orders.map(personas::scaled_large_shop),
             switches: Mutex::new(Switches::default()),
             held: std::sync::atomic::AtomicU64::new(0),
+            page_key: tokens::page_token_key(&config.token_signing_key),
             config,
         })
     }
@@ -853,11 +850,7 @@ impl Call<'_> {
 
     fn token_mac(&self, offset: u64) -> String {
         let digest = personas::h(
-            u64::from_le_bytes(
-                self.sandbox.config.token_signing_key[..8]
-                    .try_into()
-                    .unwrap_or([0; 8]),
-            ),
+            self.sandbox.page_key,
             &[
                 offset,
                 self.anchor as u64,

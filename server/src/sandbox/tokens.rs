@@ -66,6 +66,15 @@ fn mac(key: &[u8; 32], payload: &[u8]) -> Vec<u8> {
     m.finalize().into_bytes().to_vec()
 }
 
+/// A 64-bit key for the sandbox's page tokens, derived one way from the signing key: page
+/// tokens are mixed with a reversible hash, so they must never carry the signing key itself.
+pub fn page_token_key(key: &[u8; 32]) -> u64 {
+    let digest = mac(key, b"shopscore sandbox page tokens");
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first)
+}
+
 /// Issues a credential.
 pub fn issue(key: &[u8; 32], claims: &Claims) -> String {
     let payload = format!(
