@@ -1244,34 +1244,10 @@ page_impl!(
     AffiliateOrderPage
 );
 
-impl Paginated for GetStatements {
-    fn at_page(&self, token: Option<String>) -> Self {
-        GetStatements {
-            page_token: token,
-            ..self.clone()
-        }
-    }
-}
-
-impl Paginated for GetPayments {
-    fn at_page(&self, token: Option<String>) -> Self {
-        GetPayments {
-            page_token: token,
-            ..self.clone()
-        }
-    }
-}
-
-impl Paginated for GetWithdrawals {
-    fn at_page(&self, token: Option<String>) -> Self {
-        GetWithdrawals {
-            page_token: token,
-            ..self.clone()
-        }
-    }
-}
-
 paginated_impl!(
+    GetStatements,
+    GetPayments,
+    GetWithdrawals,
     SearchOrders,
     SearchProducts,
     SearchReturns,

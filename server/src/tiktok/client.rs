@@ -101,7 +101,7 @@ impl std::fmt::Debug for WireRequest {
 }
 
 /// What came back.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WireResponse {
     /// HTTP status.
     pub status: u16,
@@ -109,6 +109,17 @@ pub struct WireResponse {
     pub retry_after: Option<Duration>,
     /// The body.
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for WireResponse {
+    /// The body may hold tokens (a token call's answer): only its length is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireResponse")
+            .field("status", &self.status)
+            .field("retry_after", &self.retry_after)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// Why no response came back.
@@ -307,7 +318,8 @@ pub fn decode_envelope<T: DeserializeOwned>(
             return Err(TikTokError::Api {
                 code: *code,
                 kind: classify(*code),
-                message: message.clone(),
+                // TikTok's own words, scrubbed like a body: they reach logs and errors.
+                message: scrub_body(message.as_bytes(), BODY_EXCERPT),
                 request_id: request_id.clone(),
                 endpoint,
                 retry_after,
@@ -680,11 +692,6 @@ where
             }
             Err(e) => Some(Err(e)),
         }
-    }
-
-    /// The request the next call fetches (with its page token), for resuming a sync later.
-    pub fn next_request(&self) -> Option<&R> {
-        self.next.as_ref()
     }
 }
 
