@@ -59,6 +59,7 @@ impl std::fmt::Display for BenchReport {
         writeln!(f, "orders_stored {}", self.orders_stored)?;
         writeln!(f, "duplicates {}", self.duplicates)?;
         writeln!(f, "missing {}", self.missing)?;
+        writeln!(f, "unexpected {}", self.unexpected)?;
         writeln!(f, "requests {}", self.requests)?;
         writeln!(f, "faults {}", self.faults)?;
         writeln!(f, "floor_s {:.2}", self.floor_s)?;

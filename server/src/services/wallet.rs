@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use app::error::AppError;
+use app::siwe::CHAIN_ID;
 use rand::distributions::{Alphanumeric, DistString};
 use tower_sessions::Session;
 
@@ -17,8 +18,6 @@ pub const NONCE_TTL_SECS: i64 = 600;
 const MAX_MESSAGE_AGE_SECS: i64 = 600;
 /// Clock skew tolerated for an `Issued At` in the future.
 const MAX_FUTURE_SKEW_SECS: i64 = 60;
-/// The chain the sign-in message must name (Ethereum mainnet).
-pub const CHAIN_ID: u64 = 1;
 /// Longest message accepted.
 const MAX_MESSAGE_BYTES: usize = 4096;
 
