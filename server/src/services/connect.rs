@@ -353,6 +353,9 @@ impl ConnectService {
             .list_connections(&wallet)
             .await
             .map_err(|e| internal("cannot list connections", e))?;
+        // Every account of the grant is stored before any first sync: they share its refresh
+        // token, and a sync that refreshes it must find the others to hand it on.
+        let mut stored = Vec::with_capacity(accounts.len());
         for account in accounts {
             let id = existing
                 .iter()
@@ -420,7 +423,10 @@ impl ConnectService {
                 .upsert_connection(&row)
                 .await
                 .map_err(|e| internal("cannot store a connection", e))?;
-            if let Err(e) = self.engine.initial_sync(&row.id).await {
+            stored.push(row.id);
+        }
+        for id in stored {
+            if let Err(e) = self.engine.initial_sync(&id).await {
                 return Err(internal("the first sync failed", e));
             }
             let _ = self
@@ -428,7 +434,7 @@ impl ConnectService {
                 .record_event(
                     "tiktok_connected",
                     Some(&wallet),
-                    &format!("connection {}", row.id),
+                    &format!("connection {id}"),
                 )
                 .await;
         }

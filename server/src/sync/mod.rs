@@ -9,6 +9,7 @@ pub mod scheduler;
 pub mod slices;
 mod tokens;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -92,6 +93,9 @@ pub struct SyncEngine {
     settings: SyncSettings,
     owner: String,
     wake: tokio::sync::Notify,
+    /// One lock per authorization (wallet and `open_id`): its connections share one refresh
+    /// token, so they refresh one at a time.
+    authorizations: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// What one run shares between its resources and slices.
@@ -122,7 +126,20 @@ impl SyncEngine {
             settings,
             owner,
             wake: tokio::sync::Notify::new(),
+            authorizations: Default::default(),
         }
+    }
+
+    /// The refresh lock of the authorization a connection belongs to.
+    fn authorization_lock(&self, wallet: &str, open_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .authorizations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        locks
+            .entry(format!("{wallet}|{open_id}"))
+            .or_default()
+            .clone()
     }
 
     /// This instance's name in leases and the run log.

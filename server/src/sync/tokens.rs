@@ -71,19 +71,34 @@ impl Tokens {
     }
 }
 
-/// Trades the stored refresh token for new tokens and stores both at once.
+/// Trades the stored refresh token for new tokens and stores both at once, for this
+/// connection and for the others of the same authorization (the shops of one grant share its
+/// refresh token, which TikTok retires at its first use).
 pub(super) async fn refresh(engine: &SyncEngine, id: &str) -> Result<AccessToken, SyncError> {
-    let row = engine
-        .db
-        .load_connection(id)
-        .await?
-        .ok_or(SyncError::NeedsReconnect)?;
+    let load = || async {
+        engine
+            .db
+            .load_connection(id)
+            .await?
+            .ok_or(SyncError::NeedsReconnect)
+    };
+    let before = load().await?;
+    let lock = engine.authorization_lock(&before.wallet, &before.open_id);
+    let _one_at_a_time = lock.lock().await;
+    let row = load().await?;
     let sealed = row
         .refresh_token
         .as_ref()
         .ok_or(SyncError::NeedsReconnect)?;
+    if before.refresh_token.as_ref().map(|t| &t.blob) != Some(&sealed.blob) {
+        // Another connection of the authorization refreshed it while this one waited.
+        let access = row.access_token.as_ref().ok_or(SyncError::NeedsReconnect)?;
+        let access = engine.vault.open(id, TokenKind::Access, access)?;
+        return Ok(AccessToken::new(access.expose()));
+    }
     let previous = sealed.clone();
     let refresh_token = engine.vault.open(id, TokenKind::Refresh, sealed)?;
+    let wallet = row.wallet.clone();
     let (db, vault, client) = (
         engine.db.clone(),
         engine.vault.clone(),
@@ -143,6 +158,7 @@ pub(super) async fn refresh(engine: &SyncEngine, id: &str) -> Result<AccessToken
             // Reconnected or revoked while refreshing: the newer state wins.
             return Err(SyncError::Superseded(id.to_string()));
         }
+        share_with_siblings(&db, &vault, id, &wallet, refresh_token.expose(), &grant).await;
         Ok(grant)
     });
     let grant = exchange
@@ -150,4 +166,70 @@ pub(super) async fn refresh(engine: &SyncEngine, id: &str) -> Result<AccessToken
         .map_err(|e| SyncError::Superseded(format!("{id} (refresh task: {e})")))??;
     tracing::info!(connection.id = %id, access_expires_at = grant.access_token_expire_in, "tokens refreshed and the rotated refresh token stored");
     Ok(grant.access_token)
+}
+
+/// Stores a refreshed grant on the other active connections that held the same (now retired)
+/// refresh token. A failure is logged: that connection then asks its seller to reconnect.
+async fn share_with_siblings(
+    db: &std::sync::Arc<dyn crate::db::Database>,
+    vault: &crate::vault::TokenVault,
+    id: &str,
+    wallet: &str,
+    retired: &str,
+    grant: &crate::tiktok::TokenGrant,
+) {
+    let rows = match db.list_connections(wallet).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(connection.id = %id, error = %e, "cannot share refreshed tokens with the other connections of the authorization");
+            return;
+        }
+    };
+    for sibling in rows.iter().filter(|c| c.id != id && c.status == "active") {
+        let Some(previous) = sibling.refresh_token.as_ref() else {
+            continue;
+        };
+        let shared = vault
+            .open(&sibling.id, TokenKind::Refresh, previous)
+            .is_ok_and(|t| t.expose() == retired);
+        if !shared {
+            continue;
+        }
+        let sealed = vault
+            .seal(
+                &sibling.id,
+                TokenKind::Access,
+                &Secret::new(grant.access_token.expose()),
+            )
+            .and_then(|access| {
+                let refresh = vault.seal(
+                    &sibling.id,
+                    TokenKind::Refresh,
+                    &Secret::new(grant.refresh_token.expose()),
+                )?;
+                Ok((access, refresh))
+            });
+        let result = match sealed {
+            Ok((access, refresh)) => db
+                .save_tokens(
+                    &sibling.id,
+                    previous,
+                    &access,
+                    grant.access_token_expire_in,
+                    &refresh,
+                    grant.refresh_token_expire_in,
+                )
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match result {
+            Ok(_) => {
+                tracing::info!(connection.id = %sibling.id, from = %id, "stored the authorization's refreshed tokens")
+            }
+            Err(e) => {
+                tracing::warn!(connection.id = %sibling.id, error = %e, "cannot store the authorization's refreshed tokens")
+            }
+        }
+    }
 }

@@ -196,6 +196,42 @@ async fn a_token_within_the_margin_is_refreshed_before_a_sync_and_the_rotated_re
     assert_eq!(third_row.status, "active");
 }
 
+async fn the_shops_of_one_grant_share_each_refresh_and_stay_connected(db: Db) {
+    // Every sync refreshes (the margin is longer than the token's life).
+    let app = spawn_app_with(
+        db,
+        &[
+            ("SYNC_SCHEDULER", "off"),
+            ("TOKEN_REFRESH_MARGIN_SECS", "20000"),
+        ],
+    )
+    .await;
+    let wallet = TestWallet::new(1);
+    app.sign_in(&wallet).await;
+    app.connect(&wallet, "multi-shop").await;
+    let rows = app
+        .state
+        .db
+        .list_connections(&wallet.address())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "one connection per shop of the grant");
+    // Each refresh retires the token the other shop was given with it.
+    for round in 0..2 {
+        for row in &rows {
+            let summary = sync(&app, &row.id).await;
+            assert!(
+                summary.issues.is_empty(),
+                "round {round}: {:?}",
+                summary.issues
+            );
+        }
+    }
+    for row in &rows {
+        assert_eq!(reload(&app, &row.id).await.status, "active");
+    }
+}
+
 async fn a_refresh_refused_for_good_marks_the_connection_needs_reconnect(db: Db) {
     let (app, row) = connected(db, NO_SCHEDULER, "seller-boutique").await;
     let expired = sandbox_token(&app, Kind::Access, "seller-boutique", now_unix() - 10);
@@ -886,4 +922,5 @@ on_both_databases!(
     the_database_going_away_mid_sync_loses_nothing,
     kill_9_during_a_backfill_then_a_restart_resumes_exactly,
     a_run_failing_on_the_database_waits_and_lets_other_connections_sync,
+    the_shops_of_one_grant_share_each_refresh_and_stay_connected,
 );
