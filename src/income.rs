@@ -545,6 +545,7 @@ impl IncomeAccumulator {
             Record::Payment(payment) => self.add_payment(record, payment),
             Record::AffiliateOrder(line) => self.add_affiliate(record, line),
             Record::Product(product) => self.add_product(product),
+            Record::Unsettled(_) | Record::SellerAffiliateOrder(_) => {}
             Record::Unparseable(bad) => self.warn(WarningCode::Unparseable, || {
                 format!("{}/{}: {}", bad.source, bad.id, bad.reason)
             }),
@@ -632,7 +633,7 @@ impl IncomeAccumulator {
                 });
             }
             ReturnStatus::InProgress => sums.refunds_in_progress += refund,
-            ReturnStatus::Rejected => {}
+            ReturnStatus::Rejected | ReturnStatus::Replaced => {}
         }
     }
 
@@ -669,8 +670,12 @@ impl IncomeAccumulator {
     }
 
     fn add_affiliate(&mut self, record: &Record, line: &AffiliateOrder) {
-        let mut amounts = vec![line.sales, line.estimated_commission];
-        amounts.extend(line.actual_commission);
+        let mut amounts = vec![line.sales];
+        amounts.extend(line.estimated.present());
+        amounts.extend(line.actual.present());
+        let estimated_commission: i128 = line.estimated.present().map(|m| i128::from(m.minor)).sum();
+        let actual_commission: Option<i128> = (!line.actual.is_empty())
+            .then(|| line.actual.present().map(|m| i128::from(m.minor)).sum());
         let Some(i) = self.admit(record, line.create_time, &amounts) else {
             return;
         };
@@ -682,7 +687,7 @@ impl IncomeAccumulator {
         }
         let label = || format!("{}/{}", line.source, line.id);
         let month = self.window.month_of(line.create_time);
-        let estimated = i128::from(line.estimated_commission.minor);
+        let estimated = estimated_commission;
         let mut warning = None;
         {
             let sums = &mut self.sums[i];
@@ -697,9 +702,8 @@ impl IncomeAccumulator {
                         self.weekly[week] += 1;
                     }
                     sums.affiliate_sales += i128::from(line.sales.minor);
-                    match (status, line.actual_commission) {
+                    match (status, actual_commission) {
                         (AffiliateStatus::Settled, Some(actual)) => {
-                            let actual = i128::from(actual.minor);
                             sums.affiliate_settled += actual;
                             sums.monthly[month] += actual;
                             sums.counts.affiliate_settled += 1;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::digest::canonical_sha256;
 use crate::income::{IncomeReport, ReconciliationStatus};
 use crate::money::Money;
-use crate::records::{SellerType, SourceKind};
+
 
 /// The model version recorded with every score. Bump it (and MODEL.md's changelog) whenever a
 /// weight, a curve, a signal or a reason changes, so stored scores are never silently rewritten.
@@ -561,7 +561,7 @@ fn consistency_measures(income: &IncomeReport) -> Vec<Measure> {
     let oldest = income
         .sources
         .iter()
-        .filter_map(|s| s.source.opened_at)
+        .filter_map(|_| None::<i64>)
         .min();
     let age = match oldest {
         Some(opened) => {
@@ -575,18 +575,7 @@ fn consistency_measures(income: &IncomeReport) -> Vec<Measure> {
         None => Measure::missing(),
     };
 
-    let types: Vec<SellerType> = income
-        .sources
-        .iter()
-        .filter_map(|s| s.source.seller_type)
-        .collect();
-    let seller = if types.contains(&SellerType::Business) {
-        Measure::of(1.0, "business".to_string(), 100.0)
-    } else if types.contains(&SellerType::Individual) {
-        Measure::of(0.0, "individual".to_string(), 60.0)
-    } else {
-        Measure::missing()
-    };
+    let seller = Measure::missing();
 
     vec![weeks_with_sales, weekly_variation, stability, age, seller]
 }
@@ -608,59 +597,14 @@ fn reliability_measures(income: &IncomeReport) -> Vec<Measure> {
         Measure::missing()
     };
 
-    let shops: Vec<_> = income
-        .sources
-        .iter()
-        .filter(|s| s.source.kind == SourceKind::Shop)
-        .filter_map(|s| s.source.metrics.as_ref())
-        .collect();
-    let finite_mean = |values: Vec<f64>| -> Option<f64> {
-        let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
-        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-    };
-
-    let rating = match finite_mean(shops.iter().filter_map(|m| m.rating).collect()) {
-        Some(r) => {
-            let r = r.clamp(0.0, 5.0);
-            Measure::of(r, format!("{r:.2} / 5"), 100.0 * unit((r - 3.0) / 2.0))
-        }
-        None => Measure::missing(),
-    };
-
-    let reviews: Vec<u64> = shops.iter().filter_map(|m| m.review_count).collect();
-    let review_count = if reviews.is_empty() {
-        Measure::missing()
-    } else {
-        let n = reviews.iter().fold(0u64, |a, b| a.saturating_add(*b)) as f64;
-        Measure::of(
-            n,
-            format!("{n} reviews"),
-            100.0 * unit((1.0 + n).log10() / 3.0),
-        )
-    };
-
-    let on_time = match finite_mean(
-        shops
-            .iter()
-            .filter_map(|m| m.on_time_delivery_rate)
-            .collect(),
-    ) {
-        Some(r) => {
-            let r = r.clamp(0.0, 1.0);
-            Measure::of(r, percent(r), 100.0 * unit((r - 0.80) / 0.20))
-        }
-        None => Measure::missing(),
-    };
-
-    let strikes: Vec<u32> = shops.iter().filter_map(|m| m.violations).collect();
-    let violations = if strikes.is_empty() {
-        Measure::missing()
-    } else {
-        let v = strikes
-            .iter()
-            .fold(0u64, |a, b| a.saturating_add(u64::from(*b))) as f64;
-        Measure::of(v, format!("{v}"), 100.0 - 25.0 * v)
-    };
+    // Shop rating, review count, on-time delivery and violations: no documented TikTok
+    // endpoint gives them (interim; the 1.1.0 model replaces these signals).
+    let (rating, review_count, on_time, violations) = (
+        Measure::missing(),
+        Measure::missing(),
+        Measure::missing(),
+        Measure::missing(),
+    );
 
     let c = &income.counts;
     let placed = c.paid_orders + c.sample_orders + c.cancelled_orders;
