@@ -8,6 +8,3 @@ pub mod records;
 pub mod region;
 pub mod score;
 pub mod wallet;
-
-#[cfg(test)]
-mod tests;

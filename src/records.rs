@@ -360,9 +360,14 @@ pub struct CommissionParts {
 impl CommissionParts {
     /// The parts that are present.
     pub fn present(&self) -> impl Iterator<Item = Money> + '_ {
-        [self.commission, self.bonus, self.shop_ads, self.creator_reward]
-            .into_iter()
-            .flatten()
+        [
+            self.commission,
+            self.bonus,
+            self.shop_ads,
+            self.creator_reward,
+        ]
+        .into_iter()
+        .flatten()
     }
 
     /// Whether no part is present.
@@ -563,6 +568,10 @@ pub struct Unparseable {
 }
 
 /// One input record; income is a fold over a stream of these.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "records are streamed one at a time, never held in bulk; boxing would only add an allocation per record"
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Record {

@@ -10,7 +10,6 @@ use crate::digest::canonical_sha256;
 use crate::income::{IncomeReport, ReconciliationStatus};
 use crate::money::Money;
 
-
 /// The model version recorded with every score. Bump it (and MODEL.md's changelog) whenever a
 /// weight, a curve, a signal or a reason changes, so stored scores are never silently rewritten.
 pub const MODEL_VERSION: &str = "shopscore-score-1.0.0";
@@ -558,11 +557,7 @@ fn consistency_measures(income: &IncomeReport) -> Vec<Measure> {
     };
 
     let end = income.window.end;
-    let oldest = income
-        .sources
-        .iter()
-        .filter_map(|_| None::<i64>)
-        .min();
+    let oldest = income.sources.iter().filter_map(|_| None::<i64>).min();
     let age = match oldest {
         Some(opened) => {
             let days = ((end as f64 - opened as f64) / DAY).max(0.0);
@@ -918,80 +913,5 @@ pub fn compute_score(income: &IncomeReport) -> ScoreReport {
         factors,
         holding_down,
         helping,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn revenue_tiers_are_continuous_at_every_boundary() {
-        for boundary in [1_000.0, 5_000.0, 20_000.0] {
-            let below = revenue_points(boundary - 0.01, true);
-            let above = revenue_points(boundary + 0.01, true);
-            assert!((above - below).abs() < 0.01, "cliff at {boundary}");
-        }
-        assert!((revenue_points(999.0, true) - revenue_points(1_001.0, true)).abs() < 0.1);
-    }
-
-    #[test]
-    fn revenue_reaches_100_at_20000_a_month_and_credits_an_active_shop() {
-        assert_eq!(revenue_points(20_000.0, true), 100.0);
-        assert_eq!(revenue_points(1e12, false), 100.0);
-        assert_eq!(revenue_points(0.0, true), 10.0);
-        assert_eq!(revenue_points(0.0, false), 0.0);
-        assert_eq!(revenue_points(-500.0, true), 10.0);
-        assert_eq!(revenue_points(f64::NAN, true), 10.0);
-    }
-
-    #[test]
-    fn grades_follow_the_platform_thresholds() {
-        assert_eq!(Grade::from_score(75.0), Grade::A);
-        assert_eq!(Grade::from_score(74.9), Grade::B);
-        assert_eq!(Grade::from_score(55.0), Grade::B);
-        assert_eq!(Grade::from_score(40.0), Grade::C);
-        assert_eq!(Grade::from_score(39.9), Grade::D);
-        assert_eq!(Grade::A.label(), "Established");
-        assert_eq!(Grade::D.label(), "Emerging");
-    }
-
-    #[test]
-    fn a_missing_signal_moves_its_weight_inside_its_factor() {
-        let factor = build_factor(
-            FactorKind::Growth,
-            &GROWTH,
-            vec![
-                Measure::of(0.0, String::new(), 50.0),
-                Measure::missing(),
-                Measure::missing(),
-                Measure::of(0.0, String::new(), 100.0),
-            ],
-        );
-        // 40 and 15 present → shares 40/55 and 15/55.
-        assert!((factor.score - (50.0 * 40.0 + 100.0 * 15.0) / 55.0).abs() < 1e-9);
-        assert!(factor.signals[1].missing);
-        assert_eq!(factor.signals[1].effective_weight, 0.0);
-        let total: f64 = factor.signals.iter().map(|s| s.effective_weight).sum();
-        assert!((total - 1.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn every_reason_code_is_unique() {
-        let mut codes: Vec<&str> = [&REVENUE[..], &CONSISTENCY, &RELIABILITY, &GROWTH]
-            .iter()
-            .flat_map(|specs| specs.iter().flat_map(|s| [s.low_code, s.high_code]))
-            .collect();
-        let n = codes.len();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), n);
-    }
-
-    #[test]
-    fn usd_is_formatted_with_grouping() {
-        assert_eq!(format_usd(4_750.0), "$4,750.00");
-        assert_eq!(format_usd(1_234_567.891), "$1,234,567.89");
-        assert_eq!(format_usd(0.5), "$0.50");
     }
 }
