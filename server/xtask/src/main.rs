@@ -65,7 +65,9 @@ fn main() -> ExitCode {
         "serve" => build(&paths, release).and_then(|bin| serve(&paths, &bin, &args)),
         "wasm-size" => wasm_size(&paths),
         _ => {
-            eprintln!("usage: cargo xtask build [--release] | serve [--release] [ARGS…] | wasm-size");
+            eprintln!(
+                "usage: cargo xtask build [--release] | serve [--release] [ARGS…] | wasm-size"
+            );
             Ok(())
         }
     });
@@ -142,7 +144,11 @@ fn build_wasm(paths: &Paths, release: bool) -> Result<PathBuf> {
         command.args(["--profile", WASM_RELEASE_PROFILE]);
     }
     run(command, "cargo build (wasm)")?;
-    let profile_dir = if release { WASM_RELEASE_PROFILE } else { "debug" };
+    let profile_dir = if release {
+        WASM_RELEASE_PROFILE
+    } else {
+        "debug"
+    };
     Ok(paths
         .target
         .join(WASM_TARGET)
@@ -284,11 +290,7 @@ fn wasm_size(paths: &Paths) -> Result<()> {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .context("gzip")?;
-        child
-            .stdin
-            .take()
-            .context("gzip stdin")?
-            .write_all(data)?;
+        child.stdin.take().context("gzip stdin")?.write_all(data)?;
         Ok(child.wait_with_output()?.stdout.len())
     };
     println!(
