@@ -3,8 +3,12 @@
 
 pub mod digest;
 pub mod income;
+pub mod insights;
 pub mod money;
 pub mod records;
 pub mod region;
 pub mod score;
 pub mod wallet;
+
+#[cfg(test)]
+mod tests;

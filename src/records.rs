@@ -567,6 +567,17 @@ pub struct Unparseable {
     pub reason: String,
 }
 
+impl Unparseable {
+    /// Whether the amount was ambiguous (the reason starts with "ambiguous", as
+    /// [`crate::money::MoneyError::Ambiguous`]'s message does): counted as `AMBIGUOUS_AMOUNT`.
+    pub fn is_ambiguous(&self) -> bool {
+        self.reason
+            .trim_start()
+            .get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("ambiguous"))
+    }
+}
+
 /// One input record; income is a fold over a stream of these.
 #[allow(
     clippy::large_enum_variant,

@@ -50,6 +50,11 @@ impl WalletAddress {
         Ok(address)
     }
 
+    /// The address of 20 raw bytes.
+    pub fn from_bytes(bytes: [u8; 20]) -> WalletAddress {
+        WalletAddress(bytes)
+    }
+
     /// The 20 raw bytes.
     pub fn as_bytes(&self) -> &[u8; 20] {
         &self.0

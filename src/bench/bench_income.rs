@@ -1,20 +1,21 @@
-//! Benchmark: verified income and the score over generated orders, streamed (never collected),
-//! with the wall time and the peak resident memory (VmHWM) printed.
+//! Benchmark: income, insights and the score over generated records, streamed (never
+//! collected), with the wall time and the peak resident memory (VmHWM) printed.
 //!
 //! `cargo run --release --example bench_income -- --orders 1000000`
 
 use std::time::Instant;
 
-use shopscore::income::{compute_income, IncomeWindow};
-use shopscore::money::{Currency, Money};
+use shopscore::income::{IncomeAccumulator, IncomeWindow};
+use shopscore::money::{Currency, FxTable, Money};
 use shopscore::records::{
-    AffiliateOrder, AffiliateStatus, LineItem, Order, OrderStatus, Record, Return, ReturnStatus,
-    SourceInfo, SourceKind, Statement,
+    AffiliateOrder, AffiliateStatus, CommissionParts, LineItem, Order, OrderStatus, PaymentStatus,
+    Record, Return, ReturnItem, ReturnStatus, SourceInfo, SourceKind, Statement,
 };
 use shopscore::score::compute_score;
 
 const NOW: i64 = 1_750_000_000;
-const WINDOW: i64 = 90 * 86_400;
+const DAY: i64 = 86_400;
+const HISTORY: i64 = 365 * DAY;
 
 /// A small deterministic generator (xorshift): the benchmark needs no `rand`.
 struct Xorshift(u64);
@@ -28,13 +29,17 @@ impl Xorshift {
     }
 }
 
+fn usd(minor: i64) -> Money {
+    Money::new(minor, Currency::USD)
+}
+
 /// Per order: the order itself, a return for one in twenty, an affiliate line for one in ten
-/// and a statement for one in a hundred.
+/// and a statement for one in a hundred, over a year of history.
 fn records(orders: u64) -> impl Iterator<Item = Record> {
     let mut rng = Xorshift(0x9e37_79b9_7f4a_7c15);
     (0..orders).flat_map(move |i| {
         let r = rng.next();
-        let created = NOW - 1 - (r % (WINDOW as u64 - 2)) as i64;
+        let created = NOW - 1 - (r % (HISTORY as u64 - 2)) as i64;
         let minor = 500 + (r >> 20) as i64 % 20_000;
         let status = match r % 10 {
             0 => OrderStatus::Cancelled,
@@ -42,18 +47,28 @@ fn records(orders: u64) -> impl Iterator<Item = Record> {
             2 => OrderStatus::Delivered,
             _ => OrderStatus::Completed,
         };
-        let mut out = Vec::with_capacity(3);
+        let product = format!("p{}", r % 500);
+        let mut out = Vec::with_capacity(4);
         out.push(Record::Order(Order {
             source: "shop".to_string(),
             id: i.to_string(),
             status,
             create_time: created,
+            update_time: None,
             paid_time: Some(created),
-            total: Money::new(minor, Currency::USD),
+            delivery_time: Some((created + 3 * DAY).min(NOW)),
+            rts_time: Some(created + DAY),
+            rts_sla_time: Some(created + 2 * DAY),
+            total: usd(minor),
             is_sample: false,
+            is_replacement: false,
             items: vec![LineItem {
-                product_id: format!("p{}", r % 500),
-                quantity: 1 + (r >> 40) as u32 % 3,
+                product_id: product.clone(),
+                sku_id: format!("{product}-s"),
+                product_name: product.clone(),
+                sale_price: usd(minor),
+                quantity: 1,
+                is_gift: false,
             }],
         }));
         if i.is_multiple_of(20) {
@@ -62,26 +77,46 @@ fn records(orders: u64) -> impl Iterator<Item = Record> {
                 id: format!("r{i}"),
                 order_id: i.to_string(),
                 status: ReturnStatus::Refunded,
-                create_time: (created + 86_400).min(NOW),
-                refund: Money::new(minor / 2, Currency::USD),
+                return_type: "REFUND".to_string(),
+                create_time: (created + DAY).min(NOW),
+                update_time: None,
+                refund: usd(minor / 2),
+                items: vec![ReturnItem {
+                    sku_id: format!("{product}-s"),
+                    refund: usd(minor / 2),
+                }],
             }));
         }
         if i.is_multiple_of(10) {
+            let parts = CommissionParts {
+                commission: Some(usd(minor * 15 / 100)),
+                ..CommissionParts::default()
+            };
             out.push(Record::AffiliateOrder(AffiliateOrder {
                 source: "creator".to_string(),
-                id: format!("a{i}"),
+                id: format!("a{i}/1"),
+                order_id: format!("a{i}"),
                 create_time: created,
+                delivery_time: Some((created + 3 * DAY).min(NOW)),
                 status: if r.is_multiple_of(3) {
-                    AffiliateStatus::ToSettle
+                    AffiliateStatus::Ordered
                 } else {
                     AffiliateStatus::Settled
                 },
                 shop: format!("brand{}", r % 40),
                 product_id: format!("sku{}", r % 300),
-                sales: Money::new(minor, Currency::USD),
+                product_name: String::new(),
+                content_type: "VIDEO".to_string(),
+                content_id: format!("v{}", r % 2_000),
+                campaign_id: String::new(),
+                open_collaboration_id: format!("oc{}", r % 7),
+                target_collaboration_id: String::new(),
+                sales: usd(minor),
+                quantity: 1,
+                returned_quantity: 0,
                 commission_rate_bps: 1_500,
-                estimated_commission: Money::new(minor * 15 / 100, Currency::USD),
-                actual_commission: Some(Money::new(minor * 15 / 100, Currency::USD)),
+                actual: parts.clone(),
+                estimated: parts,
             }));
         }
         if i.is_multiple_of(100) {
@@ -89,7 +124,13 @@ fn records(orders: u64) -> impl Iterator<Item = Record> {
                 source: "shop".to_string(),
                 id: format!("s{i}"),
                 statement_time: created,
-                settlement: Money::new(minor * 85, Currency::USD),
+                settlement: usd(minor * 85),
+                revenue: Some(usd(minor * 100)),
+                fee: None,
+                adjustment: None,
+                shipping_cost: None,
+                payment_status: PaymentStatus::Paid,
+                payment_id: format!("pay{i}"),
             }));
         }
         out
@@ -116,21 +157,37 @@ fn main() {
         SourceInfo::new("shop", SourceKind::Shop, Currency::USD),
         SourceInfo::new("creator", SourceKind::Creator, Currency::USD),
     ];
+    let window = IncomeWindow::ninety_days(NOW).with_history(365);
     let started = Instant::now();
-    let income = compute_income(IncomeWindow::ninety_days(NOW), &sources, records(orders));
+    let mut accumulator = IncomeAccumulator::new(window, &sources, FxTable::shipped());
+    let mut count = 0u64;
+    for record in records(orders) {
+        accumulator.add(&record);
+        count += 1;
+    }
+    let analysis = accumulator.finish_with_insights();
     let income_done = started.elapsed();
-    let score = compute_score(&income);
+    let income = &analysis.income;
+    let score = compute_score(income);
     let total = started.elapsed();
 
-    println!("orders generated     {orders}");
-    println!("paid orders          {}", income.counts.paid_orders);
+    println!("records folded       {count}");
+    println!("paid orders (90 d)   {}", income.counts.paid_orders);
     println!("GMV                  {}", income.usd.gmv);
     println!("net revenue          {}", income.usd.net_revenue);
-    println!("settled commission   {}", income.usd.affiliate_settled);
+    println!("verified commission  {}", income.usd.commission_verified);
     println!("monthly income       {}", income.usd.monthly_income);
     println!(
         "score                {} ({:?} {}, confidence {:?})",
         score.score, score.grade, score.grade_label, score.confidence
+    );
+    println!(
+        "products listed      {}",
+        analysis
+            .insights
+            .products
+            .first()
+            .map_or(0, |t| t.products.len())
     );
     println!(
         "warnings             {:?}",
@@ -140,8 +197,8 @@ fn main() {
             .map(|w| (w.code, w.count))
             .collect::<Vec<_>>()
     );
-    println!("income time          {:.3} s", income_done.as_secs_f64());
-    println!("income + score time  {:.3} s", total.as_secs_f64());
+    println!("fold + insights time {:.3} s", income_done.as_secs_f64());
+    println!("with the score       {:.3} s", total.as_secs_f64());
     match peak_rss_kb() {
         Some(kb) => println!("peak RSS (VmHWM)     {:.1} MiB", kb as f64 / 1024.0),
         None => println!("peak RSS (VmHWM)     unavailable on this platform"),

@@ -7,7 +7,7 @@ mod fx;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use fx::convert_minor;
+pub(crate) use fx::{convert_minor, days_from_civil};
 pub use fx::{FxRate, FxTable};
 
 use std::fmt;

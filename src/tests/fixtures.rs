@@ -1,9 +1,10 @@
-//! Builders for test records: the seed's borrowers and small variations.
+//! Builders for test records: the seed's borrowers (every counted order `COMPLETED`, every
+//! return decided) and small variations.
 
 use crate::money::{Currency, Money};
 use crate::records::{
-    AffiliateOrder, AffiliateStatus, LineItem, Order, OrderStatus, Record, Return, ReturnStatus,
-    SourceInfo, SourceKind,
+    AffiliateOrder, AffiliateStatus, CommissionParts, LineItem, Order, OrderStatus, Product,
+    Record, Return, ReturnItem, ReturnStatus, SourceInfo, SourceKind, Statement,
 };
 
 pub const NOW: i64 = 1_750_000_000;
@@ -14,58 +15,151 @@ pub fn usd(minor: i64) -> Money {
 }
 
 pub fn shop(id: &str) -> SourceInfo {
-    let mut source = SourceInfo::new(id, SourceKind::Shop, Currency::USD);
-    source.opened_at = Some(NOW - 400 * DAY);
-    source
+    SourceInfo::new(id, SourceKind::Shop, Currency::USD)
 }
 
 pub fn creator(id: &str) -> SourceInfo {
-    let mut source = SourceInfo::new(id, SourceKind::Creator, Currency::USD);
-    source.opened_at = Some(NOW - 400 * DAY);
-    source
+    SourceInfo::new(id, SourceKind::Creator, Currency::USD)
 }
 
-/// A completed order of `minor` cents, `seconds_ago` before [`NOW`].
-pub fn order(source: &str, id: usize, minor: i64, seconds_ago: i64) -> Record {
-    Record::Order(Order {
+/// A completed order of `minor` cents, `seconds_ago` before [`NOW`], one unit of product
+/// `p{id % 7}` (sku `s{id % 7}`), delivered two days after it was placed.
+pub fn order_of(source: &str, id: usize, minor: i64, seconds_ago: i64) -> Order {
+    let created = NOW - seconds_ago;
+    Order {
         source: source.into(),
         id: format!("{id}"),
         status: OrderStatus::Completed,
-        create_time: NOW - seconds_ago,
-        paid_time: Some(NOW - seconds_ago),
+        create_time: created,
+        update_time: None,
+        paid_time: Some(created),
+        delivery_time: Some((created + 2 * DAY).min(NOW)),
+        rts_time: Some(created + DAY / 2),
+        rts_sla_time: Some(created + DAY),
         total: usd(minor),
         is_sample: false,
+        is_replacement: false,
         items: vec![LineItem {
             product_id: format!("p{}", id % 7),
+            sku_id: format!("s{}", id % 7),
+            product_name: format!("Product {}", id % 7),
+            sale_price: usd(minor),
             quantity: 1,
+            is_gift: false,
+        }],
+    }
+}
+
+pub fn order(source: &str, id: usize, minor: i64, seconds_ago: i64) -> Record {
+    Record::Order(order_of(source, id, minor, seconds_ago))
+}
+
+/// The same order in another status.
+pub fn with_status(record: Record, status: OrderStatus) -> Record {
+    match record {
+        Record::Order(mut o) => {
+            o.status = status;
+            Record::Order(o)
+        }
+        other => other,
+    }
+}
+
+/// A return of `minor` cents on order `order_id` (product `p{order_id % 7}`).
+pub fn return_of(
+    source: &str,
+    order_id: usize,
+    minor: i64,
+    seconds_ago: i64,
+    status: ReturnStatus,
+) -> Record {
+    Record::Return(Return {
+        source: source.into(),
+        id: format!("r{order_id}"),
+        order_id: format!("{order_id}"),
+        status,
+        return_type: "REFUND".into(),
+        create_time: NOW - seconds_ago,
+        update_time: None,
+        refund: usd(minor),
+        items: vec![ReturnItem {
+            sku_id: format!("s{}", order_id % 7),
+            refund: usd(minor),
         }],
     })
 }
 
 pub fn refund(source: &str, order_id: usize, minor: i64, seconds_ago: i64) -> Record {
-    Record::Return(Return {
-        source: source.into(),
-        id: format!("r{order_id}"),
-        order_id: format!("{order_id}"),
-        status: ReturnStatus::Refunded,
-        create_time: NOW - seconds_ago,
-        refund: usd(minor),
-    })
+    return_of(source, order_id, minor, seconds_ago, ReturnStatus::Refunded)
 }
 
-pub fn commission(source: &str, id: usize, sales: i64, rate_bps: u32, seconds_ago: i64) -> Record {
-    let earned = sales * i64::from(rate_bps) / 10_000;
-    Record::AffiliateOrder(AffiliateOrder {
+/// A settled creator line: `sales` cents at `rate_bps`, promoting `brand{id % 5}`'s product
+/// `sku{id % 11}` through video `v{id % 13}` (no delivery time: placed when ordered).
+pub fn commission_of(
+    source: &str,
+    id: usize,
+    sales: i64,
+    rate_bps: u32,
+    seconds_ago: i64,
+) -> AffiliateOrder {
+    let earned =
+        i64::try_from(i128::from(sales) * i128::from(rate_bps) / 10_000).unwrap_or(i64::MAX);
+    let created = NOW - seconds_ago;
+    let parts = CommissionParts {
+        commission: Some(usd(earned)),
+        ..CommissionParts::default()
+    };
+    AffiliateOrder {
         source: source.into(),
-        id: format!("a{id}"),
-        create_time: NOW - seconds_ago,
+        id: format!("a{id}/sku{}", id % 11),
+        order_id: format!("a{id}"),
+        create_time: created,
+        delivery_time: None,
         status: AffiliateStatus::Settled,
         shop: format!("brand{}", id % 5),
         product_id: format!("sku{}", id % 11),
+        product_name: format!("Item {}", id % 11),
+        content_type: "VIDEO".into(),
+        content_id: format!("v{}", id % 13),
+        campaign_id: String::new(),
+        open_collaboration_id: format!("oc{}", id % 3),
+        target_collaboration_id: String::new(),
         sales: usd(sales),
+        quantity: 1,
+        returned_quantity: 0,
         commission_rate_bps: rate_bps,
-        estimated_commission: usd(earned),
-        actual_commission: Some(usd(earned)),
+        actual: parts.clone(),
+        estimated: parts,
+    }
+}
+
+pub fn commission(source: &str, id: usize, sales: i64, rate_bps: u32, seconds_ago: i64) -> Record {
+    Record::AffiliateOrder(commission_of(source, id, sales, rate_bps, seconds_ago))
+}
+
+pub fn product(source: &str, id: &str, days_ago: i64) -> Record {
+    Record::Product(Product {
+        source: source.into(),
+        id: id.into(),
+        title: format!("Listing {id}"),
+        status: "ACTIVATE".into(),
+        create_time: NOW - days_ago * DAY,
+    })
+}
+
+/// A daily statement with TikTok's own revenue figure.
+pub fn statement(source: &str, id: usize, revenue: i64, seconds_ago: i64) -> Record {
+    Record::Statement(Statement {
+        source: source.into(),
+        id: format!("st{id}"),
+        statement_time: NOW - seconds_ago,
+        settlement: usd(revenue * 85 / 100),
+        revenue: Some(usd(revenue)),
+        fee: None,
+        adjustment: None,
+        shipping_cost: None,
+        payment_status: crate::records::PaymentStatus::Paid,
+        payment_id: format!("pay{id}"),
     })
 }
 

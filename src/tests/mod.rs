@@ -1,5 +1,8 @@
-//! Cross-module tests: the seed's worked examples (golden) and the score's properties.
+//! Cross-module tests: the seed's worked examples (golden), the gaming suite and the
+//! properties of income and the score.
 
-mod fixtures;
+pub(crate) mod fixtures;
+mod gaming;
 mod golden;
 mod properties;
+mod strategies;
