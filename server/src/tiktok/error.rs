@@ -2,78 +2,132 @@
 
 use std::time::Duration;
 
-/// Error codes the Open API is known to answer (API.md's table). Shared by the client, which
-/// classifies them, and the sandbox, which answers them.
+/// Error codes from TikTok's reference (`tiktok-shop-api-concepts/common-errors`, the
+/// authorization guides, the API-versioning page). Shared by the client, which classifies them,
+/// and the sandbox, which answers them.
 pub mod codes {
     /// Success.
     pub const OK: i64 = 0;
-    /// Invalid access token (reported).
+    /// "access token is invalid" (also "your token has been deauthorized").
     pub const INVALID_TOKEN: i64 = 105001;
-    /// Access token expired (reported).
+    /// "Expired credentials. The `access_token` or `x-tts-access-token` header has expired."
     pub const TOKEN_EXPIRED: i64 = 105002;
-    /// Missing auth package / scope not granted (seed).
+    /// "Access denied" for a scope the token was not granted.
     pub const MISSING_SCOPE: i64 = 105005;
-    /// Invalid signature (reported).
+    /// "Invalid credentials. The `sign` query parameter is invalid."
     pub const INVALID_SIGNATURE: i64 = 106001;
-    /// `shop_cipher` missing or wrong for a shop-scoped call (reported).
+    /// "Missing identifier. The `shop_cipher` query parameter is required."
     pub const SHOP_CIPHER: i64 = 106013;
-    /// Rate limited (seed; also HTTP 429).
+    /// The token's `user_type` does not fit the endpoint, or its shop does not match.
+    pub const WRONG_ACCOUNT: i64 = 101000;
+    /// "Too many requests." (with HTTP 429).
     pub const RATE_LIMITED: i64 = 36009002;
-    /// Other request errors (reported). The sandbox also answers it for a timestamp outside
-    /// the window, a reused or expired auth code and a bad page token: TikTok's own codes for
-    /// those are not in the sources we could check.
+    /// "Internal error. Please try again."
+    pub const INTERNAL: i64 = 36009003;
+    /// Overloaded: missing sign, invalid token header, invalid app_key, timestamp out of
+    /// window, unexpected shop_cipher, invalid shop_id, invalid version: told apart by message.
     pub const REQUEST_ERROR: i64 = 36009004;
+    /// "Request timeout. The request to the endpoint timed out."
+    pub const TIMEOUT: i64 = 36009007;
+    /// "Invalid path."
+    pub const INVALID_PATH: i64 = 36009009;
+    /// "Invalid method."
+    pub const INVALID_METHOD: i64 = 36009010;
+    /// "The version name is invalid": a retired API version.
+    pub const VERSION_RETIRED: i64 = 36009014;
+    /// "Your IP address is not in the IP allow list configured for this app."
+    pub const IP_NOT_ALLOWED: i64 = 36009033;
+    /// Get Creator Profile: "no sale region error; detail: creator has no sale region."
+    pub const CREATOR_NO_SALE_REGION: i64 = 16015007;
+    /// Token endpoint: "rt has expired" (observed; TikTok documents no refresh errors).
+    pub const REFRESH_EXPIRED: i64 = 36004001;
+    /// Token endpoint: "can not find related auth record" (observed).
+    pub const AUTH_RECORD_MISSING: i64 = 36004005;
 }
 
-/// What an error means for the product (API.md's "what the product does" column).
+/// What an error means for the product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// 105001: mark the connection "needs reconnect"; never retry.
+    /// The access token is not accepted (105001, or 36009004 naming the token header):
+    /// refresh once; if that is refused, the seller must reconnect.
     InvalidToken,
     /// 105002: refresh once, retry once.
     TokenExpired,
+    /// The token endpoint refused the refresh token (expired, retired or unknown): reconnect.
+    RefreshRefused,
     /// 105005: tell the user which permission is missing.
     MissingScope,
-    /// 106001: a bug on our side; fail loudly, never retry.
-    InvalidSignature,
-    /// 106013: a bug on our side.
-    ShopCipher,
+    /// 101000: the token is for another kind of account or shop than the call.
+    WrongAccount,
+    /// 36009033: the server's IP is not on the app's allow list (operator alert).
+    IpNotAllowed,
+    /// 36009014 (or 36009004 "Invalid API version"): a retired version (operator alert).
+    VersionRetired,
+    /// A request we built wrongly (106001, 106013, 36009004's other meanings, 36009009,
+    /// 36009010): a bug on our side; fail loudly, never retry.
+    OurBug,
     /// 36009002 or HTTP 429: back off.
     RateLimited,
-    /// 36009004: surface the message; no retry.
-    RequestError,
-    /// HTTP 5xx: transient.
+    /// HTTP 5xx or 36009003: transient.
     ServerError,
-    /// No answer in time.
+    /// 36009007 or no answer in time: transient.
     Timeout,
-    /// Connection failures.
+    /// Connection failures: transient.
     Transport,
     /// An answer that is not the documented JSON.
     Decode,
-    /// Bad input on our side (e.g. a request the client refuses to send).
+    /// An answer larger than the configured cap.
+    TooLarge,
+    /// Bad input on our side (a request the client refuses to send).
     InvalidInput,
     /// A code not in the table.
     Unknown,
 }
 
-/// The table: code → kind. One place to correct when TikTok's documentation says otherwise.
+/// The table: code → kind (36009004 is classified by message, see [`classify_message`]).
 pub const ERROR_CODES: &[(i64, ErrorKind)] = &[
     (codes::INVALID_TOKEN, ErrorKind::InvalidToken),
     (codes::TOKEN_EXPIRED, ErrorKind::TokenExpired),
     (codes::MISSING_SCOPE, ErrorKind::MissingScope),
-    (codes::INVALID_SIGNATURE, ErrorKind::InvalidSignature),
-    (codes::SHOP_CIPHER, ErrorKind::ShopCipher),
+    (codes::INVALID_SIGNATURE, ErrorKind::OurBug),
+    (codes::SHOP_CIPHER, ErrorKind::OurBug),
+    (codes::WRONG_ACCOUNT, ErrorKind::WrongAccount),
     (codes::RATE_LIMITED, ErrorKind::RateLimited),
-    (codes::REQUEST_ERROR, ErrorKind::RequestError),
+    (codes::INTERNAL, ErrorKind::ServerError),
+    (codes::REQUEST_ERROR, ErrorKind::OurBug),
+    (codes::TIMEOUT, ErrorKind::Timeout),
+    (codes::INVALID_PATH, ErrorKind::OurBug),
+    (codes::INVALID_METHOD, ErrorKind::OurBug),
+    (codes::VERSION_RETIRED, ErrorKind::VersionRetired),
+    (codes::IP_NOT_ALLOWED, ErrorKind::IpNotAllowed),
+    (codes::REFRESH_EXPIRED, ErrorKind::RefreshRefused),
+    (codes::AUTH_RECORD_MISSING, ErrorKind::RefreshRefused),
 ];
 
-/// Classifies an envelope `code`.
+/// Classifies an envelope `code` without its message.
 pub fn classify(code: i64) -> ErrorKind {
     ERROR_CODES
         .iter()
         .find(|(c, _)| *c == code)
         .map(|(_, kind)| *kind)
         .unwrap_or(ErrorKind::Unknown)
+}
+
+/// Classifies a `code` with its `message`: 36009004 means many things and only its message
+/// tells an invalid token header ("Invalid credentials. The `x-tts-access-token` header is
+/// invalid.") and an invalid version from the requests we built wrongly.
+pub fn classify_message(code: i64, message: &str) -> ErrorKind {
+    if code != codes::REQUEST_ERROR {
+        return classify(code);
+    }
+    let m = message.to_ascii_lowercase();
+    if (m.contains("x-tts-access-token") || m.contains("access_token")) && m.contains("invalid") {
+        ErrorKind::InvalidToken
+    } else if m.contains("version") {
+        ErrorKind::VersionRetired
+    } else {
+        ErrorKind::OurBug
+    }
 }
 
 /// Everything that can go wrong talking to TikTok Shop. Messages never contain tokens,
@@ -130,6 +184,14 @@ pub enum TikTokError {
         /// What failed.
         message: String,
     },
+    /// The answer was larger than the configured cap; it was not read further.
+    #[error("TikTok Shop's answer to {endpoint} exceeded {limit} bytes and was not read")]
+    TooLarge {
+        /// The endpoint path.
+        endpoint: &'static str,
+        /// The cap in bytes.
+        limit: usize,
+    },
     /// The answer was not the documented JSON.
     #[error("cannot read TikTok Shop's answer to {endpoint} (HTTP {status}): {reason}; body starts {scrubbed_body_excerpt:?}")]
     Decode {
@@ -156,6 +218,7 @@ impl TikTokError {
             TikTokError::HttpStatus { .. } | TikTokError::Decode { .. } => ErrorKind::Decode,
             TikTokError::Timeout { .. } => ErrorKind::Timeout,
             TikTokError::Transport { .. } => ErrorKind::Transport,
+            TikTokError::TooLarge { .. } => ErrorKind::TooLarge,
             TikTokError::InvalidInput(_) => ErrorKind::InvalidInput,
         }
     }
@@ -168,7 +231,16 @@ impl TikTokError {
         }
     }
 
-    /// Transient: worth retrying an idempotent read (429, 5xx, timeouts, connection failures).
+    /// TikTok's own words, when it answered an envelope error.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            TikTokError::Api { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// Transient: worth retrying an idempotent read (429, 5xx, 36009003, timeouts, connection
+    /// failures).
     pub fn is_transient(&self) -> bool {
         matches!(
             self.kind(),
@@ -271,11 +343,47 @@ mod tests {
         assert_eq!(classify(105001), ErrorKind::InvalidToken);
         assert_eq!(classify(105002), ErrorKind::TokenExpired);
         assert_eq!(classify(105005), ErrorKind::MissingScope);
-        assert_eq!(classify(106001), ErrorKind::InvalidSignature);
-        assert_eq!(classify(106013), ErrorKind::ShopCipher);
+        assert_eq!(classify(106001), ErrorKind::OurBug);
+        assert_eq!(classify(106013), ErrorKind::OurBug);
+        assert_eq!(classify(101000), ErrorKind::WrongAccount);
         assert_eq!(classify(36009002), ErrorKind::RateLimited);
-        assert_eq!(classify(36009004), ErrorKind::RequestError);
+        assert_eq!(classify(36009003), ErrorKind::ServerError);
+        assert_eq!(classify(36009007), ErrorKind::Timeout);
+        assert_eq!(classify(36009009), ErrorKind::OurBug);
+        assert_eq!(classify(36009014), ErrorKind::VersionRetired);
+        assert_eq!(classify(36009033), ErrorKind::IpNotAllowed);
+        assert_eq!(classify(36004001), ErrorKind::RefreshRefused);
         assert_eq!(classify(1), ErrorKind::Unknown);
+    }
+
+    #[test]
+    fn request_errors_are_told_apart_by_their_message() {
+        let kind = |m: &str| classify_message(codes::REQUEST_ERROR, m);
+        assert_eq!(
+            kind("Invalid credentials. The `x-tts-access-token` header is invalid."),
+            ErrorKind::InvalidToken
+        );
+        assert_eq!(
+            kind("Invalid credentials. The `access_token` header is invalid."),
+            ErrorKind::InvalidToken
+        );
+        assert_eq!(
+            kind("Invalid API version. The `version` query parameter is invalid."),
+            ErrorKind::VersionRetired
+        );
+        for ours in [
+            "Missing credentials. The request does not include a required signature in the query.",
+            "Invalid credentials. Invalid `app_key` query parameter.",
+            "Invalid timestamp. The value of the `timestamp` query parameter must not be earlier than 5 minutes before the current time.",
+            "Unexpected identifier. The `shop_cipher` query parameter is not required for this request.",
+            "Invalid identifier. The `shop_id` query parameter is invalid.",
+        ] {
+            assert_eq!(kind(ours), ErrorKind::OurBug, "{ours}");
+        }
+        assert_eq!(
+            classify_message(105002, "anything"),
+            ErrorKind::TokenExpired
+        );
     }
 
     #[test]

@@ -1,69 +1,7 @@
-//! Secrets as types: app secret, access and refresh tokens, auth codes. They print
-//! `[redacted]`, have no `Serialize`, and are exposed only where a request is built.
+//! The TikTok secrets (the server's one [`crate::secret::Secret`] type, by kind) and the shop
+//! cipher.
 
-use std::fmt;
-
-use serde::{Deserialize, Deserializer};
-
-macro_rules! secret_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Wraps the secret value.
-            pub fn new(value: impl Into<String>) -> Self {
-                $name(value.into())
-            }
-            /// The secret itself: call only where a request is built or the vault encrypts it.
-            pub fn expose(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("[redacted]")
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("[redacted]")
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map($name)
-            }
-        }
-    };
-}
-
-secret_type!(
-    /// The app secret from Partner Center: signs every Open API call.
-    AppSecret
-);
-secret_type!(
-    /// An Open API access token (`x-tts-access-token`).
-    AccessToken
-);
-secret_type!(
-    /// A refresh token: trades for a new access token (and a new refresh token).
-    RefreshToken
-);
-secret_type!(
-    /// A single-use authorization code from the redirect back to the app.
-    AuthCode
-);
-
-impl From<crate::config::Secret> for AppSecret {
-    fn from(secret: crate::config::Secret) -> Self {
-        AppSecret::new(secret.expose())
-    }
-}
+pub use crate::secret::{AccessToken, AppSecret, AuthCode, RefreshToken};
 
 /// The `cipher` of an authorized shop: required on every shop-scoped call. Not a secret,
 /// but never empty.
@@ -104,17 +42,6 @@ impl From<ShopCipher> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_print_redacted_in_debug_and_display() {
-        let token = AccessToken::new("ROW_secret_token");
-        assert_eq!(format!("{token:?}"), "[redacted]");
-        assert_eq!(format!("{token}"), "[redacted]");
-        assert_eq!(format!("{:?}", AppSecret::new("s")), "[redacted]");
-        assert_eq!(format!("{:?}", RefreshToken::new("r")), "[redacted]");
-        assert_eq!(format!("{:?}", AuthCode::new("c")), "[redacted]");
-        assert_eq!(token.expose(), "ROW_secret_token");
-    }
 
     #[test]
     fn a_shop_cipher_must_be_non_empty() {

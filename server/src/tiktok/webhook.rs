@@ -1,5 +1,8 @@
-//! Webhook deliveries (API.md "Webhooks"): the typed event and the constant-time signature
-//! check. Replay protection (timestamp window, seen `tts_notification_id`s) is the receiver's.
+//! Webhook deliveries (reference: `tiktok-shop-webhooks/configuration-guide` and the event
+//! pages under `webhooks/`): the typed event and the constant-time signature check. Shop
+//! events name the shop in `shop_id`; creator deauthorization (type 20) names the creator in
+//! `creator_open_id` and has no `shop_id`. Replay protection (seen `tts_notification_id`s,
+//! kept longer than TikTok's retry schedule) is the receiver's.
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -8,7 +11,7 @@ use sha2::Sha256;
 use super::de;
 use super::secret::AppSecret;
 
-/// A delivery: `{type, tts_notification_id, shop_id, timestamp, data}`.
+/// A delivery: `{type, tts_notification_id, shop_id | creator_open_id, timestamp, data}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookEvent {
     /// The event type (1 = order status change, …).
@@ -17,9 +20,12 @@ pub struct WebhookEvent {
     /// The idempotency key (absent in some samples).
     #[serde(default)]
     pub tts_notification_id: Option<String>,
-    /// The shop.
+    /// The shop (shop events).
     #[serde(default, deserialize_with = "de::string")]
     pub shop_id: String,
+    /// The creator (type 20, creator deauthorization).
+    #[serde(default, deserialize_with = "de::string")]
+    pub creator_open_id: String,
     /// When TikTok sent it (unix seconds).
     #[serde(default, deserialize_with = "de::opt_i64")]
     pub timestamp: Option<i64>,
@@ -54,6 +60,8 @@ pub enum EventData {
     SellerDeauthorization { message: String },
     /// Type 7.
     UpcomingAuthorizationExpiration { expiration_time: Option<i64> },
+    /// Type 20: the creator removed the app's access (`cancel_time`, a string or a number).
+    CreatorDeauthorization { cancel_time: Option<i64> },
     /// Any other type.
     Other(i64),
 }
@@ -78,12 +86,18 @@ struct Fields {
     update_time: Option<i64>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     expiration_time: Option<i64>,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    cancel_time: Option<i64>,
 }
 
 impl WebhookEvent {
     /// The typed payload.
     pub fn data(&self) -> Result<EventData, serde_json::Error> {
-        let f: Fields = serde_json::from_value(self.data.clone())?;
+        let f: Fields = if self.data.is_null() {
+            serde_json::from_value(serde_json::json!({}))?
+        } else {
+            serde_json::from_value(self.data.clone())?
+        };
         Ok(match self.kind {
             1 => EventData::OrderStatusChange {
                 order_id: f.order_id,
@@ -104,6 +118,9 @@ impl WebhookEvent {
             6 => EventData::SellerDeauthorization { message: f.message },
             7 => EventData::UpcomingAuthorizationExpiration {
                 expiration_time: f.expiration_time,
+            },
+            20 => EventData::CreatorDeauthorization {
+                cancel_time: f.cancel_time,
             },
             other => EventData::Other(other),
         })

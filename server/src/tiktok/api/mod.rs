@@ -1,0 +1,296 @@
+//! Each Open API endpoint the product calls, as a typed request that knows its response type,
+//! written from TikTok's reference page (the page is named on each type). Ids stay strings,
+//! money stays a string (parsed exactly by [`super::normalize`]), times are unix seconds.
+//! Responses are read tolerantly: unknown fields are ignored, missing ones default,
+//! numbers-as-strings are accepted, and one unreadable element of a list is kept aside
+//! ([`Items`]) instead of failing the whole page.
+
+pub mod affiliate;
+pub mod analytics;
+pub mod finance;
+pub mod orders;
+pub mod products;
+pub mod returns;
+pub mod shops;
+
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize};
+
+use super::de;
+
+pub use affiliate::*;
+pub use analytics::*;
+pub use finance::*;
+pub use orders::*;
+pub use products::*;
+pub use returns::*;
+pub use shops::*;
+
+/// HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// POST (searches: reads all the same).
+    Post,
+}
+
+/// An Open API endpoint: a typed request that knows its response type.
+pub trait ApiRequest: Send + Sync {
+    /// The `data` of a successful envelope.
+    type Response: DeserializeOwned + Send;
+    /// The method.
+    const METHOD: Method;
+    /// The path, no host, no query (what is signed). Versioned as the reference documents.
+    const PATH: &'static str;
+    /// The call needs `shop_cipher` (a seller token); creator calls have none.
+    const SHOP_SCOPED: bool;
+    /// The scope the reference names for it.
+    const SCOPE: &'static str;
+    /// A read: retried on 429/5xx even when it is a POST search.
+    const IDEMPOTENT_READ: bool = true;
+    /// The path with any path parameters filled in (defaults to [`ApiRequest::PATH`]).
+    fn path(&self) -> String {
+        Self::PATH.to_string()
+    }
+    /// Endpoint query parameters (the send path adds `app_key`, `timestamp`, `sign`,
+    /// `shop_cipher`).
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    /// The JSON body, serialised once: these exact bytes are signed and sent.
+    fn body(&self) -> Result<Option<String>, serde_json::Error> {
+        Ok(None)
+    }
+    /// Checks the request against the reference's documented ranges before it is sent.
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A cursor-paginated request.
+pub trait Paginated: ApiRequest + Clone {
+    /// The same request for the page at `token` (`None`: the first page).
+    fn at_page(&self, token: Option<String>) -> Self;
+    /// The `page_size` it asks for (what bounds the pages a `total_count` allows).
+    fn page_size(&self) -> u32;
+}
+
+/// A page of a cursor-paginated response.
+pub trait Page {
+    /// The token of the next page; `None` at the end (TikTok sends an empty string).
+    fn next_page_token(&self) -> Option<&str>;
+    /// `total_count`, when the endpoint reports one.
+    fn total_count(&self) -> Option<i64> {
+        None
+    }
+}
+
+/// The `page_size` range an endpoint documents (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRange {
+    /// Smallest allowed.
+    pub min: u32,
+    /// Largest allowed: what a backfill uses.
+    pub max: u32,
+}
+
+impl PageRange {
+    /// `1..=100`: orders, creator and seller affiliate orders, products, finance.
+    pub const UP_TO_100: PageRange = PageRange { min: 1, max: 100 };
+    /// `10..=50`: returns.
+    pub const RETURNS: PageRange = PageRange { min: 10, max: 50 };
+    /// `1..=50`: cancellations.
+    pub const UP_TO_50: PageRange = PageRange { min: 1, max: 50 };
+
+    /// An error unless `size` is inside the range.
+    pub fn check(self, path: &str, size: u32) -> Result<(), String> {
+        if (self.min..=self.max).contains(&size) {
+            Ok(())
+        } else {
+            Err(format!(
+                "page_size {size} is outside {path}'s documented range {}..={}",
+                self.min, self.max
+            ))
+        }
+    }
+}
+
+/// The response envelope's head: `{code, message, request_id}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvelopeHead {
+    /// 0 on success; `None` when the body is JSON but not an envelope.
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    pub code: Option<i64>,
+    /// TikTok's message.
+    #[serde(default, deserialize_with = "de::string")]
+    pub message: String,
+    /// TikTok's request id.
+    #[serde(default, deserialize_with = "de::string")]
+    pub request_id: String,
+}
+
+/// The envelope's `data`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvelopeData<T> {
+    /// The payload.
+    pub data: Option<T>,
+}
+
+/// `ASC`/`DESC` sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortOrder {
+    /// Oldest first.
+    #[serde(rename = "ASC")]
+    Asc,
+    /// Newest first.
+    #[serde(rename = "DESC")]
+    Desc,
+}
+
+impl SortOrder {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "ASC",
+            SortOrder::Desc => "DESC",
+        }
+    }
+}
+
+/// `{amount, currency}`: analytics and affiliate money.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Amount {
+    /// The amount as TikTok wrote it (creator orders write `"Rp9.900"`).
+    #[serde(default, deserialize_with = "de::string")]
+    pub amount: String,
+    /// ISO 4217.
+    #[serde(default, deserialize_with = "de::string")]
+    pub currency: String,
+}
+
+/// A list whose elements are read one by one: an element that does not decode is kept aside
+/// with the reason (and its `id` when it has one) instead of failing the page.
+#[derive(Clone, PartialEq)]
+pub struct Items<T> {
+    /// The elements that decoded.
+    pub ok: Vec<T>,
+    /// `(id, reason)` of those that did not.
+    pub bad: Vec<(String, String)>,
+}
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items {
+            ok: Vec::new(),
+            bad: Vec::new(),
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("ok", &self.ok)
+            .field("bad", &self.bad)
+            .finish()
+    }
+}
+
+impl<T> Items<T> {
+    /// How many elements the list had.
+    pub fn len(&self) -> usize {
+        self.ok.len() + self.bad.len()
+    }
+
+    /// Whether the list was empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<T> From<Vec<T>> for Items<T> {
+    fn from(ok: Vec<T>) -> Self {
+        Items {
+            ok,
+            bad: Vec::new(),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Items<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.ok.serialize(s)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Items<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let values = <Option<Vec<serde_json::Value>>>::deserialize(d)?.unwrap_or_default();
+        let mut items = Items::default();
+        for value in values {
+            let id = ["id", "return_id", "order_id", "cancel_id"]
+                .iter()
+                .find_map(|k| value.get(*k))
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_default();
+            match serde_json::from_value::<T>(value) {
+                Ok(item) => items.ok.push(item),
+                Err(e) => items.bad.push((id, e.to_string())),
+            }
+        }
+        Ok(items)
+    }
+}
+
+pub(crate) fn push_opt(
+    query: &mut Vec<(&'static str, String)>,
+    key: &'static str,
+    value: &Option<impl ToString>,
+) {
+    if let Some(v) = value {
+        query.push((key, v.to_string()));
+    }
+}
+
+/// Implements [`Page`] for pages with `next_page_token` (and optionally `total_count`).
+macro_rules! page_impl {
+    ($($ty:ty),+ $(,)?) => {
+        $(impl $crate::tiktok::api::Page for $ty {
+            fn next_page_token(&self) -> Option<&str> {
+                Some(self.next_page_token.as_str()).filter(|t| !t.trim().is_empty())
+            }
+        })+
+    };
+    (counted: $($ty:ty),+ $(,)?) => {
+        $(impl $crate::tiktok::api::Page for $ty {
+            fn next_page_token(&self) -> Option<&str> {
+                Some(self.next_page_token.as_str()).filter(|t| !t.trim().is_empty())
+            }
+            fn total_count(&self) -> Option<i64> {
+                Some(self.total_count)
+            }
+        })+
+    };
+}
+
+/// Implements [`Paginated`] for requests with a `page_token` field.
+macro_rules! paginated_impl {
+    ($($ty:ty),+ $(,)?) => {
+        $(impl $crate::tiktok::api::Paginated for $ty {
+            fn at_page(&self, token: Option<String>) -> Self {
+                Self { page_token: token, ..self.clone() }
+            }
+            fn page_size(&self) -> u32 {
+                self.page_size
+            }
+        })+
+    };
+}
+
+pub(crate) use {page_impl, paginated_impl};
