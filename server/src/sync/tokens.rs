@@ -1,235 +1,210 @@
-//! A run's access token: opened from the vault, refreshed before it expires (by the
-//! configured margin) and once when TikTok answers 105002. A refresh stores the rotated
-//! refresh token with the new access token in one statement; a refresh that fails for good
-//! (105001, revoked, expired) means the seller must reconnect.
+//! A run's access token, from its grant: opened from the vault, refreshed when less than the
+//! margin remains and once when TikTok says it is invalid or expired. Refreshes of one grant
+//! are serialised across instances (a lock on the grant's row) and store the rotated tokens
+//! only over the token version they read; a refusal first looks whether a sibling already
+//! refreshed. Only TikTok's explicit refusal of the refresh token means "reconnect".
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use super::{SyncEngine, SyncError};
-use crate::config::Secret;
-use crate::db::{now_unix, ConnectionRow};
-use crate::tiktok::{AccessToken, RefreshToken};
+use crate::db::Grant;
+use crate::tiktok::{AccessToken, ErrorKind, RefreshToken};
 use crate::vault::TokenKind;
 
+/// How long one instance may hold a grant's refresh lock (well beyond a token call's timeout).
+const LOCK_SECS: i64 = 60;
+/// How long a run waits for a sibling's refresh before it gives up (and retries later).
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// A run's token.
 pub(super) struct Tokens {
-    connection_id: String,
-    access: Mutex<AccessToken>,
+    grant_id: String,
+    current: Mutex<(AccessToken, i64)>,
     gate: tokio::sync::Mutex<()>,
 }
 
+fn open_access(engine: &SyncEngine, grant: &Grant) -> Result<(AccessToken, i64), SyncError> {
+    let tokens = grant.tokens.as_ref().ok_or(SyncError::NeedsReconnect)?;
+    let access: AccessToken = engine
+        .vault
+        .open(&grant.id, TokenKind::Access, &tokens.access)?;
+    Ok((access, grant.token_version))
+}
+
 impl Tokens {
-    /// Opens the stored access token, refreshing it first when it expires within the margin.
-    pub(super) async fn open(
-        engine: &SyncEngine,
-        row: &ConnectionRow,
-    ) -> Result<Tokens, SyncError> {
-        let sealed = row.access_token.as_ref().ok_or(SyncError::NeedsReconnect)?;
-        let access = engine.vault.open(&row.id, TokenKind::Access, sealed)?;
+    /// The grant's current access token, refreshed first when it expires within the margin.
+    pub(super) async fn open(engine: &SyncEngine, grant: &Grant) -> Result<Tokens, SyncError> {
         let tokens = Tokens {
-            connection_id: row.id.clone(),
-            access: Mutex::new(AccessToken::new(access.expose())),
+            grant_id: grant.id.clone(),
+            current: Mutex::new(open_access(engine, grant)?),
             gate: tokio::sync::Mutex::new(()),
         };
+        let expires = grant.tokens.as_ref().map_or(0, |t| t.access_expires_at);
         let margin = engine.settings.refresh_margin.as_secs() as i64;
-        let expires = row.access_expires_at.unwrap_or(0);
-        if expires - now_unix() <= margin {
-            tracing::info!(connection.id = %row.id, "the access token expires within the margin; refreshing it");
-            let fresh = refresh(engine, &row.id).await?;
+        if expires - engine.clock.now() <= margin {
+            tracing::info!(grant.id = %grant.id, "the access token expires within the margin; refreshing it");
+            let fresh = refresh(engine, &grant.id, grant.token_version).await?;
             tokens.set(fresh);
         }
         Ok(tokens)
     }
 
+    /// The token to send now.
     pub(super) fn current(&self) -> AccessToken {
-        match self.access.lock() {
-            Ok(token) => token.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .clone()
     }
 
-    fn set(&self, token: AccessToken) {
-        match self.access.lock() {
-            Ok(mut slot) => *slot = token,
-            Err(poisoned) => *poisoned.into_inner() = token,
-        }
+    fn set(&self, token: (AccessToken, i64)) {
+        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = token;
     }
 
-    /// Refreshes after `stale` was refused, unless another slice already did.
+    /// TikTok refused `stale`: refresh once (whichever slice noticed first), unless the token
+    /// already changed since.
     pub(super) async fn refresh_after(
         &self,
         engine: &SyncEngine,
         stale: &AccessToken,
     ) -> Result<(), SyncError> {
         let _one_at_a_time = self.gate.lock().await;
-        if &self.current() != stale {
+        let (current, version) = self
+            .current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if &current != stale {
             return Ok(());
         }
-        tracing::info!(connection.id = %self.connection_id, "TikTok Shop says the access token expired; refreshing it once");
-        let fresh = refresh(engine, &self.connection_id).await?;
+        tracing::info!(grant.id = %self.grant_id, "TikTok Shop refused the access token; refreshing it once");
+        let fresh = refresh(engine, &self.grant_id, version).await?;
         self.set(fresh);
         Ok(())
     }
 }
 
-/// Trades the stored refresh token for new tokens and stores both at once, for this
-/// connection and for the others of the same authorization (the shops of one grant share its
-/// refresh token, which TikTok retires at its first use).
-pub(super) async fn refresh(engine: &SyncEngine, id: &str) -> Result<AccessToken, SyncError> {
-    let load = || async {
-        engine
+/// Refreshes the grant's tokens if they are still at `version`; returns the access token to use
+/// and its version (a sibling's when it refreshed meanwhile).
+pub(super) async fn refresh(
+    engine: &SyncEngine,
+    grant_id: &str,
+    version: i64,
+) -> Result<(AccessToken, i64), SyncError> {
+    // One owner per refresh, not per instance: two runs of this instance (two shops of one
+    // grant) must not both hold the lock.
+    let owner = format!(
+        "{}:refresh-{}",
+        engine.owner,
+        hex::encode(rand::random::<[u8; 6]>())
+    );
+    let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+    loop {
+        let now = engine.clock.now();
+        if engine
             .db
-            .load_connection(id)
+            .lock_refresh(grant_id, &owner, now, now + LOCK_SECS)
             .await?
-            .ok_or(SyncError::NeedsReconnect)
-    };
-    let before = load().await?;
-    let lock = engine.authorization_lock(&before.wallet, &before.open_id);
-    let _one_at_a_time = lock.lock().await;
-    let row = load().await?;
-    let sealed = row
-        .refresh_token
-        .as_ref()
-        .ok_or(SyncError::NeedsReconnect)?;
-    if before.refresh_token.as_ref().map(|t| &t.blob) != Some(&sealed.blob) {
-        // Another connection of the authorization refreshed it while this one waited.
-        let access = row.access_token.as_ref().ok_or(SyncError::NeedsReconnect)?;
-        let access = engine.vault.open(id, TokenKind::Access, access)?;
-        return Ok(AccessToken::new(access.expose()));
+        {
+            break;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(SyncError::Busy(format!("grant {grant_id} refresh")));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let previous = sealed.clone();
-    let refresh_token = engine.vault.open(id, TokenKind::Refresh, sealed)?;
-    let wallet = row.wallet.clone();
+    let result = refresh_locked(engine, grant_id, version).await;
+    if let Err(e) = engine.db.unlock_refresh(grant_id, &owner).await {
+        // The lock lapses by itself.
+        tracing::warn!(grant.id = %grant_id, error = %e, "cannot release a refresh lock");
+    }
+    result
+}
+
+async fn load(engine: &SyncEngine, grant_id: &str) -> Result<Grant, SyncError> {
+    engine
+        .db
+        .load_grant(grant_id)
+        .await?
+        .ok_or(SyncError::NeedsReconnect)
+}
+
+async fn refresh_locked(
+    engine: &SyncEngine,
+    grant_id: &str,
+    version: i64,
+) -> Result<(AccessToken, i64), SyncError> {
+    let grant = load(engine, grant_id).await?;
+    if grant.token_version != version {
+        // A sibling (another shop of the grant, or another instance) refreshed meanwhile.
+        return open_access(engine, &grant);
+    }
+    let sealed = grant.tokens.as_ref().ok_or(SyncError::NeedsReconnect)?;
+    let refresh_token: RefreshToken =
+        engine
+            .vault
+            .open(grant_id, TokenKind::Refresh, &sealed.refresh)?;
     let (db, vault, client) = (
         engine.db.clone(),
         engine.vault.clone(),
         engine.client.clone(),
     );
-    let connection_id = id.to_string();
-    // TikTok retires the old refresh token as soon as it answers, so the exchange and the
-    // write of the rotated token run as one task: cancelling the run (a lost lease, shutdown)
-    // cannot drop the new token between the two.
+    let id = grant_id.to_string();
+    // TikTok may retire the old refresh token as soon as it answers, so the exchange and the
+    // write of the rotated tokens run as one task: cancelling the run (a lost lease, shutdown)
+    // cannot drop the new tokens between the two.
     let exchange = tokio::spawn(async move {
-        let id = connection_id.as_str();
-        let grant = match client
-            .refresh_token(&RefreshToken::new(refresh_token.expose()))
-            .await
-        {
+        let grant = match client.refresh_token(&refresh_token).await {
             Ok(grant) => grant,
-            // An answer with an error code is TikTok refusing this refresh token: for good.
-            Err(e) if e.code().is_some() && !e.is_transient() => {
-                tracing::warn!(connection.id = %id, kind = ?e.kind(), error = %e, "the token refresh was refused");
-                return Err(SyncError::NeedsReconnect);
+            Err(e) if e.kind() == ErrorKind::RefreshRefused => {
+                tracing::warn!(grant.id = %id, error = %e, "TikTok Shop refused the refresh token");
+                return Err(SyncError::RefreshRefused);
             }
-            Err(e) => return Err(SyncError::TikTok(e)),
+            Err(e) => {
+                tracing::error!(alert = "tiktok_refresh_failed", grant.id = %id, kind = ?e.kind(), error = %e, "a token refresh failed; the sync retries later (not a reason to reconnect)");
+                return Err(SyncError::TikTok(e));
+            }
         };
-        let access = vault.seal(
-            id,
-            TokenKind::Access,
-            &Secret::new(grant.access_token.expose()),
-        )?;
-        let refresh = vault.seal(
-            id,
-            TokenKind::Refresh,
-            &Secret::new(grant.refresh_token.expose()),
+        let tokens = vault.seal_pair(
+            &id,
+            &grant.access_token,
+            grant.access_token_expire_in,
+            &grant.refresh_token,
+            grant.refresh_token_expire_in,
         )?;
         let mut attempt = 0;
-        let saved = loop {
-            match db
-                .save_tokens(
-                    id,
-                    &previous,
-                    &access,
-                    grant.access_token_expire_in,
-                    &refresh,
-                    grant.refresh_token_expire_in,
-                )
-                .await
-            {
-                Ok(saved) => break saved,
+        loop {
+            match db.store_refreshed(&id, version, &tokens).await {
+                Ok(true) => return Ok((grant.access_token, version + 1)),
+                Ok(false) => return Err(SyncError::Superseded(id)),
                 Err(e) if attempt < 3 => {
                     attempt += 1;
-                    tracing::warn!(connection.id = %id, error = %e, attempt, "storing refreshed tokens failed; retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                    tracing::warn!(grant.id = %id, error = %e, attempt, "storing refreshed tokens failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
                 }
                 Err(e) => return Err(SyncError::Db(e)),
             }
-        };
-        if !saved {
-            // Reconnected or revoked while refreshing: the newer state wins.
-            return Err(SyncError::Superseded(id.to_string()));
         }
-        share_with_siblings(&db, &vault, id, &wallet, refresh_token.expose(), &grant).await;
-        Ok(grant)
     });
-    let grant = exchange
-        .await
-        .map_err(|e| SyncError::Superseded(format!("{id} (refresh task: {e})")))??;
-    tracing::info!(connection.id = %id, access_expires_at = grant.access_token_expire_in, "tokens refreshed and the rotated refresh token stored");
-    Ok(grant.access_token)
-}
-
-/// Stores a refreshed grant on the other active connections that held the same (now retired)
-/// refresh token. A failure is logged: that connection then asks its seller to reconnect.
-async fn share_with_siblings(
-    db: &std::sync::Arc<dyn crate::db::Database>,
-    vault: &crate::vault::TokenVault,
-    id: &str,
-    wallet: &str,
-    retired: &str,
-    grant: &crate::tiktok::TokenGrant,
-) {
-    let rows = match db.list_connections(wallet).await {
-        Ok(rows) => rows,
-        Err(e) => {
-            tracing::warn!(connection.id = %id, error = %e, "cannot share refreshed tokens with the other connections of the authorization");
-            return;
+    match exchange.await {
+        Ok(Ok(fresh)) => {
+            tracing::info!(grant.id = %grant_id, "tokens refreshed and the rotated refresh token stored");
+            Ok(fresh)
         }
-    };
-    for sibling in rows.iter().filter(|c| c.id != id && c.status == "active") {
-        let Some(previous) = sibling.refresh_token.as_ref() else {
-            continue;
-        };
-        let shared = vault
-            .open(&sibling.id, TokenKind::Refresh, previous)
-            .is_ok_and(|t| t.expose() == retired);
-        if !shared {
-            continue;
-        }
-        let sealed = vault
-            .seal(
-                &sibling.id,
-                TokenKind::Access,
-                &Secret::new(grant.access_token.expose()),
-            )
-            .and_then(|access| {
-                let refresh = vault.seal(
-                    &sibling.id,
-                    TokenKind::Refresh,
-                    &Secret::new(grant.refresh_token.expose()),
-                )?;
-                Ok((access, refresh))
-            });
-        let result = match sealed {
-            Ok((access, refresh)) => db
-                .save_tokens(
-                    &sibling.id,
-                    previous,
-                    &access,
-                    grant.access_token_expire_in,
-                    &refresh,
-                    grant.refresh_token_expire_in,
-                )
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match result {
-            Ok(_) => {
-                tracing::info!(connection.id = %sibling.id, from = %id, "stored the authorization's refreshed tokens")
-            }
-            Err(e) => {
-                tracing::warn!(connection.id = %sibling.id, error = %e, "cannot store the authorization's refreshed tokens")
+        Ok(Err(SyncError::RefreshRefused)) => {
+            // Refused: was it already used by a sibling that stored new tokens?
+            let now = load(engine, grant_id).await?;
+            if now.token_version != version {
+                open_access(engine, &now)
+            } else {
+                Err(SyncError::NeedsReconnect)
             }
         }
+        Ok(Err(e)) => Err(e),
+        Err(e) => Err(SyncError::Superseded(format!(
+            "{grant_id} (refresh task: {e})"
+        ))),
     }
 }
