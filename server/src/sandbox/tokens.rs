@@ -131,6 +131,50 @@ pub fn verify(key: &[u8; 32], kind: Kind, text: &str, now: i64) -> Result<Claims
     })
 }
 
+/// Who a grant is for: a persona, its creator side or its seller side, in one sandbox account
+/// (each browser signs in to its own copy of the personas; 0 is the shared copy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject<'a> {
+    /// The persona.
+    pub persona: &'a str,
+    /// The persona's creator grant (a seller who is also a creator authorizes twice).
+    pub creator: bool,
+    /// The sandbox account.
+    pub account: u32,
+}
+
+/// The subject of a grant as a token carries it: `persona[#creator][@account]`.
+pub fn grant_subject(persona: &str, creator: bool, account: u32) -> String {
+    let mut subject = persona.to_string();
+    if creator {
+        subject.push_str("#creator");
+    }
+    if account > 0 {
+        subject.push_str(&format!("@{account}"));
+    }
+    subject
+}
+
+/// Reads a grant's subject.
+pub fn parse_subject(subject: &str) -> Subject<'_> {
+    let (rest, account) = match subject.rsplit_once('@') {
+        Some((rest, n)) => (rest, n.parse().unwrap_or(0)),
+        None => (subject, 0),
+    };
+    match rest.strip_suffix("#creator") {
+        Some(persona) => Subject {
+            persona,
+            creator: true,
+            account,
+        },
+        None => Subject {
+            persona: rest,
+            creator: false,
+            account,
+        },
+    }
+}
+
 /// A fresh random nonce.
 pub fn nonce() -> String {
     hex::encode(rand::random::<[u8; 12]>())
