@@ -17,6 +17,9 @@ pub enum AppError {
     /// The thing asked for does not exist (or is not this wallet's).
     #[error("Not found.")]
     NotFound,
+    /// The thing asked for existed but is gone for good (a revoked or expired share).
+    #[error("This link was revoked or has expired.")]
+    Gone,
     /// The request itself was malformed or failed a check; the message says which.
     #[error("{0}")]
     BadRequest(String),
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::Gone => 410,
             AppError::BadRequest(_) => 400,
             AppError::Unavailable(_) => 503,
             AppError::Internal | AppError::Transport(_) => 500,

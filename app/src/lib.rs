@@ -4,6 +4,8 @@
 pub mod api;
 pub mod components;
 pub mod error;
+#[cfg(feature = "hydrate")]
+pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
@@ -19,7 +21,9 @@ use leptos_router::{
 };
 
 use crate::components::layout::{SiteFooter, SiteHeader};
-use crate::pages::{dashboard::DashboardPage, landing::LandingPage, not_found::NotFound};
+use crate::pages::{
+    dashboard::DashboardPage, landing::LandingPage, not_found::NotFound, share::SharePage,
+};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/share/:token") view=SharePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

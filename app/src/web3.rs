@@ -104,3 +104,28 @@ pub fn reload() {
         let _ = window.location().reload();
     }
 }
+
+/// POSTs a JSON body and returns the answer's text.
+pub async fn post_json(url: &str, body: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or_else(|| "no window".to_string())?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    let headers = web_sys::Headers::new().map_err(describe)?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(describe)?;
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(describe)?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(describe)?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "the answer is not a response".to_string())?;
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    text.as_string()
+        .ok_or_else(|| "the answer has no text".to_string())
+}

@@ -3,7 +3,7 @@
 // isolation between wallets, the dashboard without JavaScript, accessibility.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { newKey, consent, connectWithButton, injectWallet, signInOverHttp, signInWithButton } from './support';
+import { newKey, chooseMarket, consent, connectWithButton, injectWallet, signInOverHttp, signInWithButton } from './support';
 
 test.describe('with a browser wallet', () => {
   test.beforeEach(async ({ page }) => {
@@ -37,6 +37,7 @@ test.describe('with a browser wallet', () => {
   test('a hybrid seller-creator totals $13,000, $4,333.33 a month, with both sources', async ({ page }) => {
     await signInWithButton(page);
     await connectWithButton(page, 'hybrid');
+    await connectWithButton(page, 'hybrid', 'tiktok-connect-creator');
     await expect(page.getByTestId('total-income')).toContainText('$13,000.00');
     await expect(page.getByTestId('monthly-income')).toContainText('$4,333.33');
     await expect(page.getByTestId('source-shares').locator('li')).toHaveCount(2);
@@ -65,7 +66,8 @@ test.describe('with a browser wallet', () => {
 
   test('denying consent says so and connects nothing', async ({ page }) => {
     await signInWithButton(page);
-    await page.getByTestId('tiktok-connect').click();
+    await chooseMarket(page);
+    await page.getByTestId('tiktok-connect').first().click();
     await consent(page, 'deny');
     await expect(page.getByTestId('connect-error-message')).toContainText('You declined access on TikTok Shop');
   });
@@ -104,6 +106,7 @@ test.describe('with a browser wallet', () => {
   test('the dashboard has no serious accessibility violations', async ({ page }) => {
     await signInWithButton(page);
     await connectWithButton(page, 'hybrid');
+    await connectWithButton(page, 'hybrid', 'tiktok-connect-creator');
     const results = await new AxeBuilder({ page }).analyze();
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
@@ -113,13 +116,13 @@ test.describe('with a browser wallet', () => {
 test('without a wallet extension the page says so', async ({ page }) => {
   await page.goto('/');
   await expect(page.locator('#wallet-help')).toContainText('No wallet found in this browser');
-  await expect(page.getByTestId('tiktok-connect')).toBeDisabled();
+  await expect(page.getByTestId('tiktok-connect').first()).toBeDisabled();
 });
 
 test('the dashboard reads without JavaScript after connecting @nojs', async ({ page, baseURL }) => {
   await signInOverHttp(page.request, baseURL!, newKey());
   const { authUrl } = await (await page.request.get(
-    `/api/tiktokshop/auth?wallet=${(await (await page.request.get('/api/wallet/me')).json()).address}`,
+    `/api/tiktokshop/auth?market=global&wallet=${(await (await page.request.get('/api/wallet/me')).json()).address}`,
   )).json();
   await page.goto(authUrl);
   await consent(page, 'seller-boutique');

@@ -75,9 +75,20 @@ export async function consent(page: Page, persona: string | 'deny') {
   await page.waitForURL(/\/dashboard\?/);
 }
 
+/** Picks the seller market when the connect button asks (the sandbox serves both). */
+export async function chooseMarket(page: Page, market: 'us' | 'global' = 'global') {
+  const choice = page.getByTestId(`market-${market}`).first();
+  if (await choice.isVisible()) {
+    await choice.check();
+  }
+}
+
 /** Connects a persona with the Connect button (JavaScript on); creators use their own button. */
 export async function connectWithButton(page: Page, persona: string, button = 'tiktok-connect') {
   await page.goto('/');
-  await page.getByTestId(button).click();
+  if (button === 'tiktok-connect') {
+    await chooseMarket(page);
+  }
+  await page.getByTestId(button).first().click();
   await consent(page, persona);
 }

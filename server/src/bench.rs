@@ -8,14 +8,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::config::{Secret, Settings};
-use crate::db::{now_unix, ConnectionRow, Database};
-use crate::sandbox::personas::{Frame, OrderBook};
-use crate::sandbox::{data, Sandbox, SandboxConfig, SandboxLayout};
-use crate::sync::{Resource, SyncEngine};
-use crate::tiktok::api::GetAuthorizedShops;
-use crate::tiktok::{AuthCode, TikTokClient, TikTokConfig};
-use crate::vault::{TokenKind, TokenVault};
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{Database, Market};
+use crate::sandbox::render::orders::order_id;
+use crate::sandbox::{Sandbox, SandboxConfig, SandboxLayout};
+use crate::services::connect::{AuthorizeLinks, ConnectService};
+use crate::services::scoring::Scorer;
+use crate::sync::{Resource, Selection, SyncEngine};
+use crate::tiktok::{TikTokClient, TikTokConfig};
+use crate::vault::TokenVault;
 
 /// The wallet the benchmark's connection belongs to.
 const BENCH_WALLET: &str = "0x000000000000000000000000000000000000b0b0";
@@ -26,7 +28,6 @@ pub struct BenchArgs {
     pub orders: u64,
     pub latency_ms: u64,
     pub rate_limit: u32,
-    pub page_size: u32,
     pub fault_rate: f64,
     pub slices: u32,
     pub lease_secs: u64,
@@ -106,8 +107,9 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
         _ => None,
     })
     .map_err(|e| fail("settings")(&e))?;
-    let (app_key, app_secret, service_id) =
+    let credentials =
         crate::startup::sandbox_credentials(dir).map_err(|e| fail("sandbox credentials")(&e))?;
+    let (app_key, app_secret) = (credentials.app_key, credentials.app_secret);
 
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
@@ -119,7 +121,7 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
     let mut config = SandboxConfig::new(
         app_key.clone(),
         app_secret.clone(),
-        service_id,
+        credentials.service_id,
         base.join("/callback")
             .map_err(|e| fail("sandbox URL")(&e))?,
     );
@@ -136,19 +138,28 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
         .map_err(|e| fail("database")(&e))?;
     db.migrate().await.map_err(|e| fail("migrations")(&e))?;
     let vault = Arc::new(TokenVault::from_settings(&settings).map_err(|e| fail("vault")(&e))?);
-    let mut client_config = TikTokConfig::new(app_key, app_secret, base.clone(), base);
+    let mut client_config =
+        TikTokConfig::new(app_key.clone(), app_secret, base.clone(), base.clone());
     client_config.rate_limit_per_sec = args.rate_limit;
     let client = Arc::new(TikTokClient::new(client_config).map_err(|e| fail("client")(&e))?);
     let mut sync_settings = settings.sync.clone();
     sync_settings.backfill_slices = args.slices;
-    sync_settings.page_size = args.page_size;
     sync_settings.lease = Duration::from_secs(args.lease_secs.max(1));
+    sync_settings.run_deadline = Duration::from_secs(24 * 3600);
+    let clock = Clock::system();
+    let scorer = Arc::new(Scorer::new(
+        db.clone(),
+        shopscore::money::FxTable::shipped(),
+        clock.clone(),
+        sync_settings.history_days,
+    ));
     let engine = Arc::new(SyncEngine::new(
         db.clone(),
         vault.clone(),
         client.clone(),
-        shopscore::money::FxTable::shipped(),
         sync_settings,
+        clock.clone(),
+        scorer,
     ));
 
     let id = match db
@@ -158,8 +169,32 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
         .into_iter()
         .next()
     {
-        Some(row) => row.id,
-        None => connect(&sandbox, &client, &vault, &db).await?,
+        Some(c) => c.id,
+        None => {
+            let connect = ConnectService::new(
+                db.clone(),
+                client.clone(),
+                vault.clone(),
+                engine.clone(),
+                AuthorizeLinks {
+                    global: None,
+                    us: None,
+                    creator_url: base.clone(),
+                    app_key,
+                },
+                clock.clone(),
+            );
+            let code = sandbox.issue_code("large-shop", false, clock.now());
+            let connected = connect
+                .store_code(BENCH_WALLET, Market::Global, &code)
+                .await
+                .map_err(|e| format!("connecting large-shop: {}", e.message()))?;
+            connected
+                .connection_ids
+                .into_iter()
+                .next()
+                .ok_or("large-shop authorized no shop")?
+        }
     };
 
     let mut stored_before = 0u64;
@@ -174,7 +209,7 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
     });
     let started = Instant::now();
     let summary = engine
-        .sync_connection(&id, Some(&[Resource::Orders]))
+        .sync_connection(&id, Selection::Only(vec![Resource::Orders]))
         .await
         .map_err(|e| fail("sync")(&e))?;
     let elapsed = started.elapsed().as_secs_f64();
@@ -192,7 +227,7 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
 
     // The stored ids against the sandbox's, both in id order: constant memory.
     let book = bench_book(&sandbox)?;
-    let mut expected = (0..book.len()).map(|i| data::order_id(book.seed, book.shop, i));
+    let mut expected = (0..book.len()).map(|i| order_id(book.seed, book.shop, i));
     let mut next_expected = expected.next();
     let (mut stored, mut missing, mut unexpected) = (0u64, 0u64, 0u64);
     db.for_each_record_id(&id, "order", &mut |got| {
@@ -218,7 +253,8 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
     .map_err(|e| fail("stored orders")(&e))?;
     missing += u64::from(next_expected.is_some()) + expected.count() as u64;
 
-    let pages = args.orders.div_ceil(u64::from(args.page_size.clamp(1, 50)));
+    let page_size = crate::tiktok::api::SearchOrders::PAGE.max;
+    let pages = args.orders.div_ceil(u64::from(page_size));
     let floor_s = pages as f64 / f64::from(args.rate_limit.max(1));
     Ok(BenchReport {
         orders_stored: stored,
@@ -234,98 +270,29 @@ async fn run_in(args: &BenchArgs, dir: &std::path::Path) -> Result<BenchReport, 
     })
 }
 
-/// Authorizes `large-shop` the way the consent page would and stores the connection.
-async fn connect(
-    sandbox: &Sandbox,
-    client: &TikTokClient,
-    vault: &TokenVault,
-    db: &Arc<dyn Database>,
-) -> Result<String, String> {
-    let now = now_unix();
-    let code = sandbox.issue_code("large-shop", now);
-    let grant = client
-        .get_token(&AuthCode::new(code))
-        .await
-        .map_err(|e| fail("token exchange")(&e))?;
-    let shops = client
-        .send(&grant.access_token, None, &GetAuthorizedShops)
-        .await
-        .map_err(|e| fail("shops")(&e))?;
-    let shop = shops.shops.first().ok_or("large-shop authorized no shop")?;
-    let id = hex::encode(rand::random::<[u8; 12]>());
-    let seal = |kind, value: &str| {
-        vault
-            .seal(&id, kind, &Secret::new(value))
-            .map_err(|e| fail("seal")(&e))
-    };
-    let mut source = shopscore::records::SourceInfo::new(
-        &shop.id,
-        shopscore::records::SourceKind::Shop,
-        shopscore::money::Currency::USD,
-    );
-    source.name = shop.name.clone();
-    let row = ConnectionRow {
-        id: id.clone(),
-        wallet: BENCH_WALLET.into(),
-        platform: crate::services::connect::PLATFORM.into(),
-        platform_account_id: shop.id.clone(),
-        account_kind: "shop".into(),
-        open_id: grant.open_id.clone(),
-        shop_name: shop.name.clone(),
-        shop_cipher: Some(shop.cipher.clone()),
-        region: shop.region.clone(),
-        currency: "USD".into(),
-        seller_type: Some(shop.seller_type.clone()),
-        status: "active".into(),
-        scopes: grant.granted_scopes.clone(),
-        access_token: Some(seal(TokenKind::Access, grant.access_token.expose())?),
-        access_expires_at: Some(grant.access_token_expire_in),
-        refresh_token: Some(seal(TokenKind::Refresh, grant.refresh_token.expose())?),
-        refresh_expires_at: Some(grant.refresh_token_expire_in),
-        connected_at: now,
-        last_synced_at: None,
-        source_info: serde_json::to_string(&source).map_err(|e| fail("source")(&e))?,
-        revenue_data: None,
-        score: None,
-        model_version: None,
-        inputs_digest: None,
-        fetch_issues: "[]".into(),
-        sync_fetched: 0,
-        sync_total: 0,
-        next_sync_at: None,
-    };
-    db.upsert_connection(&row)
-        .await
-        .map_err(|e| fail("store the connection")(&e))
-}
-
 /// The sandbox's `large-shop` order book. Its ids depend on the seed and the size, not on the
 /// anchor, so any frame lists the same set.
-fn bench_book(sandbox: &Sandbox) -> Result<OrderBook, String> {
+fn bench_book(sandbox: &Sandbox) -> Result<crate::sandbox::personas::OrderBook, String> {
     let persona = sandbox
         .persona("large-shop")
         .ok_or("no large-shop persona")?;
     let shop = persona.shops.first().ok_or("large-shop has no shop")?;
-    Ok(OrderBook {
-        shop,
-        seed: sandbox.config().seed,
-        frame: Frame::new(0),
-    })
+    Ok(sandbox.book(shop, 0))
 }
 
 async fn draw_progress(db: Arc<dyn Database>, id: String) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     loop {
         tick.tick().await;
-        if let Ok(Some(row)) = db.load_connection(&id).await {
-            let (done, total) = (row.sync_fetched, row.sync_total.max(1));
+        if let Ok(Some(c)) = db.load_connection(&id).await {
+            let (done, total) = (c.sync.fetched, c.sync.total.max(1));
             let width = 40;
             let filled = ((done * width) / total).clamp(0, width) as usize;
             eprint!(
                 "\r[{}{}] {done}/{} orders",
                 "#".repeat(filled),
                 " ".repeat(width as usize - filled),
-                row.sync_total
+                c.sync.total
             );
             let _ = std::io::stderr().flush();
         }

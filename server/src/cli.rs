@@ -1,5 +1,5 @@
-//! The command line: `shopscore serve` (the default), `shopscore migrate`, `shopscore sandbox`
-//! and `shopscore bench-sync`.
+//! The command line: `shopscore serve` (the default), `shopscore migrate`, `shopscore
+//! rotate-keys`, `shopscore sandbox` and `shopscore bench-sync`.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -28,14 +28,23 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Re-encrypt every stored token with the current keys (TOKEN_ENCRYPTION_KEY and
+    /// TOKEN_REFRESH_ENCRYPTION_KEY), opening old ones with TOKEN_ENCRYPTION_PREVIOUS_KEYS and
+    /// TOKEN_REFRESH_ENCRYPTION_PREVIOUS_KEYS; prints the counts.
+    RotateKeys,
     /// Run the TikTok Shop sandbox alone, at TikTok's real paths, on one address.
     Sandbox(SandboxArgs),
     /// Backfill the sandbox's large shop through the real client and sync engine into a fresh
     /// SQLite database and print how close it came to the rate limit's floor.
     BenchSync(BenchSyncArgs),
+    /// Sign in wallets with connected sandbox accounts on an in-process app on loopback, drive
+    /// the dashboard and the JSON API with concurrent clients, and print requests/s, p50/p99
+    /// and errors (non-zero exit on any error).
+    BenchLoad(BenchLoadArgs),
 }
 
-/// `shopscore bench-sync [--orders 50000] [--latency-ms 150] [--rate-limit 50] [--page-size 50] [--fault-rate 0]`.
+/// `shopscore bench-sync [--orders 50000] [--latency-ms 150] [--rate-limit 50] [--fault-rate 0]`
+/// (pages are the documented maximum, 100 orders).
 #[derive(clap::Args, Debug)]
 struct BenchSyncArgs {
     /// Orders of the large shop.
@@ -47,9 +56,6 @@ struct BenchSyncArgs {
     /// Requests per second per shop (the sandbox enforces it, the client paces to it).
     #[arg(long, default_value_t = 50)]
     rate_limit: u32,
-    /// Orders a page (1–50).
-    #[arg(long, default_value_t = 50)]
-    page_size: u32,
     /// Share of calls the sandbox answers with a fault (5xx and 429 bursts, malformed pages).
     #[arg(long, default_value_t = 0.0)]
     fault_rate: f64,
@@ -71,6 +77,20 @@ struct BenchSyncArgs {
     quiet: bool,
 }
 
+/// `shopscore bench-load [--wallets 50] [--clients 200] [--secs 60]`.
+#[derive(Debug, clap::Args)]
+struct BenchLoadArgs {
+    /// Wallets signed in, each with one connected sandbox account.
+    #[arg(long, default_value_t = 50)]
+    wallets: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 200)]
+    clients: usize,
+    /// Seconds the clients drive.
+    #[arg(long, default_value_t = 60)]
+    secs: u64,
+}
+
 /// `shopscore sandbox --addr 127.0.0.1:PORT --app-key K --app-secret S --redirect-url URL`.
 #[derive(clap::Args, Debug)]
 struct SandboxArgs {
@@ -86,9 +106,12 @@ struct SandboxArgs {
     /// The app's redirect URL (the consent page sends the code there).
     #[arg(long)]
     redirect_url: url::Url,
-    /// The service id the consent page expects (`service_id=`).
+    /// The service id the rest-of-world consent page expects (`service_id=`).
     #[arg(long, default_value = "shopscore-sandbox")]
     service_id: String,
+    /// The service id the US consent page expects.
+    #[arg(long, default_value = "shopscore-sandbox-us")]
+    us_service_id: String,
     /// Seed of the generated data.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -130,15 +153,22 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
         Command::Serve { addr } => serve(load_settings()?, addr).await,
         Command::Migrate => migrate(load_settings()?).await,
+        Command::RotateKeys => rotate_keys(load_settings()?).await,
         Command::Sandbox(args) => sandbox(args).await,
         Command::BenchSync(args) => bench_sync(args).await,
+        Command::BenchLoad(args) => bench_load(args).await,
     }
 }
 
 /// DESIGN.md's configuration, read once; also starts the logs in the matching format.
 fn load_settings() -> Result<Settings, String> {
     // `.env` is a development convenience; production takes the real environment only.
-    let _ = dotenvy::dotenv();
+    let production = std::env::var("APP_ENV")
+        .map(|v| matches!(v.trim(), "production" | "prod"))
+        .unwrap_or(false);
+    if !production {
+        let _ = dotenvy::dotenv();
+    }
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     crate::telemetry::init(settings.app_env == AppEnv::Production);
     Ok(settings)
@@ -155,6 +185,25 @@ async fn migrate(settings: Settings) -> Result<(), String> {
     Ok(())
 }
 
+async fn rotate_keys(settings: Settings) -> Result<(), String> {
+    let db = crate::db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("DATABASE_URL ({}): {e}", settings.database_url.redacted()))?;
+    let vault = crate::vault::TokenVault::from_settings(&settings).map_err(|e| e.to_string())?;
+    let rotation = crate::vault::rotate_keys(db.as_ref(), &vault).await?;
+    println!("{rotation}");
+    if rotation.failed > 0 {
+        return Err(format!(
+            "{} grants could not be re-encrypted (their key is not in the keyring); see the log",
+            rotation.failed
+        ));
+    }
+    Ok(())
+}
+
 /// The standalone sandbox: its own flags, not the app's configuration.
 async fn sandbox(args: SandboxArgs) -> Result<(), String> {
     crate::telemetry::init(false);
@@ -164,6 +213,7 @@ async fn sandbox(args: SandboxArgs) -> Result<(), String> {
         args.service_id,
         args.redirect_url,
     );
+    config.us_service_id = args.us_service_id;
     config.seed = args.seed;
     config.latency = std::time::Duration::from_millis(args.latency_ms);
     config.fault_rate = args.fault_rate;
@@ -173,13 +223,27 @@ async fn sandbox(args: SandboxArgs) -> Result<(), String> {
         .map_err(|e| format!("sandbox on {}: {e}", args.addr))
 }
 
+/// The load on loopback: no log lines; stdout carries the figures, stderr the progress.
+async fn bench_load(args: BenchLoadArgs) -> Result<(), String> {
+    let report = crate::load::run(crate::load::LoadArgs {
+        wallets: args.wallets,
+        clients: args.clients,
+        secs: args.secs,
+    })
+    .await?;
+    println!("{report}");
+    if report.errors > 0 {
+        return Err(format!("{} requests failed", report.errors));
+    }
+    Ok(())
+}
+
 /// The backfill benchmark: no log lines; stdout carries the figures, stderr the progress bar.
 async fn bench_sync(args: BenchSyncArgs) -> Result<(), String> {
     let report = crate::bench::run(crate::bench::BenchArgs {
         orders: args.orders,
         latency_ms: args.latency_ms,
         rate_limit: args.rate_limit,
-        page_size: args.page_size,
         fault_rate: args.fault_rate,
         slices: args.slices,
         lease_secs: args.lease_secs,

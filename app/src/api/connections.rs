@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::types::{ConnectionView, DashboardData, ScoreView};
+use super::types::{ConnectionView, DashboardData, InsightsView, ScoreView};
 use crate::error::AppError;
 
 /// `GET /api/connections` → the signed-in wallet's connections.
@@ -24,6 +24,16 @@ pub async fn get_score() -> Result<Option<ScoreView>, AppError> {
     services()?.score(&wallet).await
 }
 
+/// `GET /api/insights` → the signed-in wallet's products, affiliate network, campaigns,
+/// seasonality and today's orders (`null` before any score).
+#[server(prefix = "/api", endpoint = "insights", input = GetUrl, output = Json)]
+pub async fn get_insights() -> Result<Option<InsightsView>, AppError> {
+    use super::server::{require_wallet, services, session};
+    let session = session().await?;
+    let wallet = require_wallet(&session).await?;
+    services()?.insights(&wallet).await
+}
+
 /// Disconnects one of the signed-in wallet's connections (the page's button and form; lenders'
 /// scripts use `DELETE /api/connections/{id}`).
 #[server(prefix = "/api", endpoint = "connections/disconnect")]
@@ -41,14 +51,23 @@ pub async fn get_dashboard() -> Result<DashboardData, AppError> {
     use super::server::{services, session};
     let session = session().await?;
     let services = services()?;
+    let pending_install = services.pending_install(&session).await?;
     let Some(wallet) = services.current_wallet(&session).await? else {
-        return Ok(DashboardData::default());
+        return Ok(DashboardData {
+            pending_install,
+            ..Default::default()
+        });
     };
     let connections = services.connections(&wallet).await?;
     let score = services.score(&wallet).await?;
+    let insights = services.insights(&wallet).await?;
+    let shares = services.list_shares(&wallet).await?;
     Ok(DashboardData {
         wallet: Some(wallet),
         connections,
         score,
+        pending_install,
+        insights,
+        shares,
     })
 }

@@ -3,12 +3,16 @@
 //! the JSON that browsers and lenders' scripts read.
 
 pub mod connections;
+pub mod outcome;
+pub mod shares;
 pub mod site;
 pub mod tiktokshop;
 pub mod types;
 pub mod wallet;
 
 pub use connections::*;
+pub use outcome::*;
+pub use shares::*;
 pub use site::*;
 pub use tiktokshop::*;
 pub use types::*;

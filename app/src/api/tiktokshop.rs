@@ -1,4 +1,5 @@
-//! The TikTok Shop authorization: the authorize URL and the OAuth callback.
+//! The TikTok Shop authorization: the authorize URL, the OAuth callback, and the claim of an
+//! App Store install.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
@@ -6,30 +7,54 @@ use leptos::server_fn::codec::{GetUrl, Json};
 use super::types::AuthUrl;
 use crate::error::AppError;
 
-/// `GET /api/tiktokshop/auth?wallet=0x…[&account=creator]` → `{"authUrl": "…"}` for the
-/// signed-in wallet only; `account=creator` gives the creator authorization page.
+/// `GET /api/tiktokshop/auth?wallet=0x…[&account=creator][&market=us|global]` →
+/// `{"authUrl": "…"}` for the signed-in wallet only: the seller page of the market (required
+/// when both are configured), or with `account=creator` the creator page.
 #[server(prefix = "/api", endpoint = "tiktokshop/auth", input = GetUrl, output = Json)]
-pub async fn tiktokshop_auth(wallet: String, account: Option<String>) -> Result<AuthUrl, AppError> {
+pub async fn tiktokshop_auth(
+    wallet: String,
+    account: Option<String>,
+    market: Option<String>,
+) -> Result<AuthUrl, AppError> {
     use super::server::{require_wallet, services, session};
+    use crate::ports::{ConnectAccount, ShopMarket};
     let session = session().await?;
     require_wallet(&session).await?;
-    let creator = match account.as_deref() {
-        None | Some("seller") => false,
-        Some("creator") => true,
+    let account = match account.as_deref() {
+        None | Some("seller") => ConnectAccount::Seller,
+        Some("creator") => ConnectAccount::Creator,
         Some(other) => {
             return Err(AppError::BadRequest(format!(
                 "account must be seller or creator, not {other:?}"
             )))
         }
     };
+    let market = match market.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(ShopMarket::parse(text).ok_or_else(|| {
+            AppError::BadRequest(format!("market must be us or global, not {text:?}"))
+        })?),
+    };
     let auth_url = services()?
-        .tiktok_auth_url(&session, &wallet, creator)
+        .tiktok_auth_url(&session, &wallet, account, market)
         .await?;
     Ok(AuthUrl { auth_url })
 }
 
-/// `GET /api/tiktokshop/callback?code=…&state=…`: TikTok sends the browser here after consent.
-/// Always redirects to the dashboard, with `tiktokshop_connected=true` or `tiktokshop_error=…`.
+/// Sends the browser to `target` with a real redirect, whatever the Accept header.
+#[cfg(feature = "ssr")]
+fn redirect(target: &str) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::SEE_OTHER);
+        if let Ok(location) = http::HeaderValue::from_str(target) {
+            response.insert_header(http::header::LOCATION, location);
+        }
+    }
+}
+
+/// `GET /api/tiktokshop/callback?code=…&state=…`: TikTok sends the browser here after consent
+/// (an App Store install comes without `state`). Always redirects to the dashboard with the
+/// outcome in the query ([`super::ConnectOutcome::redirect`]).
 #[server(prefix = "/api", endpoint = "tiktokshop/callback", input = GetUrl, output = Json)]
 pub async fn tiktokshop_callback(
     code: Option<String>,
@@ -37,9 +62,10 @@ pub async fn tiktokshop_callback(
     state: Option<String>,
     error: Option<String>,
 ) -> Result<(), AppError> {
+    use super::outcome::{ConnectFailure, ConnectOutcome};
     use super::server::{services, session};
     use crate::ports::CallbackParams;
-    let target = match (session().await, services()) {
+    let outcome = match (session().await, services()) {
         (Ok(session), Ok(services)) => {
             services
                 .tiktok_callback(
@@ -52,14 +78,19 @@ pub async fn tiktokshop_callback(
                 )
                 .await
         }
-        _ => "/dashboard?tiktokshop_error=internal".to_string(),
+        _ => ConnectOutcome::Failed(ConnectFailure::Internal),
     };
-    // A real redirect whatever the Accept header: this is a browser navigation from TikTok.
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::SEE_OTHER);
-        if let Ok(location) = http::HeaderValue::from_str(&target) {
-            response.insert_header(http::header::LOCATION, location);
-        }
-    }
+    redirect(&outcome.redirect());
     Ok(())
+}
+
+/// `POST /api/tiktokshop/claim`: binds this browser's App Store install to the signed-in
+/// wallet; returns where the dashboard goes next.
+#[server(prefix = "/api", endpoint = "tiktokshop/claim")]
+pub async fn claim_install(wallet: String) -> Result<String, AppError> {
+    use super::server::{require_wallet, services, session};
+    let session = session().await?;
+    require_wallet(&session).await?;
+    let outcome = services()?.claim_install(&session, &wallet).await?;
+    Ok(outcome.redirect())
 }

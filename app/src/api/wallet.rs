@@ -35,6 +35,14 @@ pub async fn wallet_logout() -> Result<(), AppError> {
     services()?.wallet_logout(&session).await
 }
 
+/// `POST /api/wallet/logout-everywhere`: ends every session the wallet signed in on.
+#[server(prefix = "/api", endpoint = "wallet/logout-everywhere")]
+pub async fn wallet_logout_everywhere() -> Result<u64, AppError> {
+    use super::server::{services, session};
+    let session = session().await?;
+    services()?.wallet_logout_everywhere(&session).await
+}
+
 /// `GET /api/wallet/me` → the signed-in wallet, or `null`.
 #[server(prefix = "/api", endpoint = "wallet/me", input = GetUrl, output = Json)]
 pub async fn current_wallet() -> Result<Option<WalletSession>, AppError> {

@@ -55,6 +55,10 @@ pub fn TikTokShopConnectButton(
     /// seller's.
     #[prop(optional)]
     creator: bool,
+    /// The seller market (`us` or `global`) when it is known (a reconnect); otherwise the
+    /// borrower chooses when the instance connects both.
+    #[prop(optional, into)]
+    market: Option<String>,
     /// Called with the authorize URL just before the browser leaves for TikTok Shop.
     #[prop(optional)]
     on_connection_success: Option<Callback<String>>,
@@ -64,9 +68,22 @@ pub fn TikTokShopConnectButton(
 ) -> impl IntoView {
     let (loading, set_loading) = signal(false);
     let (error, set_error) = signal(None::<String>);
+    // No guessing where a shop is: with two markets and none given, the borrower picks.
+    let info = OnceResource::new(crate::api::get_site_info());
+    let market_given = market.is_some();
+    let (chosen, set_chosen) = signal(market);
+    let must_choose = move || {
+        !creator
+            && !market_given
+            && info
+                .get()
+                .and_then(Result::ok)
+                .is_some_and(|i| i.markets.len() > 1)
+    };
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
     let label = label.unwrap_or_else(|| "Connect TikTok Shop".to_string());
+    let group = format!("market-{}", group_suffix(&label));
     let signed_in = wallet.is_some();
     let help_id = format!("connect-help-{}", label.to_lowercase().replace(' ', "-"));
 
@@ -89,7 +106,12 @@ pub fn TikTokShopConnectButton(
         set_error.set(None);
         leptos::task::spawn_local(async move {
             let account = creator.then(|| "creator".to_string());
-            match crate::api::tiktokshop_auth(wallet, account).await {
+            let market = if creator {
+                None
+            } else {
+                chosen.get_untracked()
+            };
+            match crate::api::tiktokshop_auth(wallet, account, market).await {
                 Ok(auth) => {
                     if let Some(callback) = on_connection_success {
                         callback.run(auth.auth_url.clone());
@@ -111,9 +133,29 @@ pub fn TikTokShopConnectButton(
 
     view! {
         <div class="connect-button">
+            <Suspense fallback=|| ()>
+                {move || must_choose().then(|| {
+                    let group = group.clone();
+                    view! {
+                        <fieldset class="market-choice" data-testid="market-choice">
+                            <legend>"Where is your shop registered?"</legend>
+                            <label>
+                                <input type="radio" name=group.clone() value="us" data-testid="market-us"
+                                    on:change=move |_| set_chosen.set(Some("us".into())) />
+                                " United States"
+                            </label>
+                            <label>
+                                <input type="radio" name=group value="global" data-testid="market-global"
+                                    on:change=move |_| set_chosen.set(Some("global".into())) />
+                                " Anywhere else"
+                            </label>
+                        </fieldset>
+                    }
+                })}
+            </Suspense>
             <button type="button" class=class data-testid=if creator { "tiktok-connect-creator" } else { "tiktok-connect" }
                 on:click=start
-                disabled=move || !signed_in || loading.get() || !hydrated.get()
+                disabled=move || !signed_in || loading.get() || !hydrated.get() || (must_choose() && chosen.get().is_none())
                 aria-busy=move || loading.get().to_string()
                 aria-describedby=help_id.clone()>
                 <CartIcon />
@@ -125,4 +167,13 @@ pub fn TikTokShopConnectButton(
             {move || error.get().map(|e| view! { <p class="error-text" role="alert" data-testid="connect-error">{e}</p> })}
         </div>
     }
+}
+
+/// A stable suffix for a radio group's name (several buttons on one page).
+fn group_suffix(label: &str) -> String {
+    label
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_lowercase()
 }

@@ -108,6 +108,14 @@ fn ConnectionCard(connection: ConnectionView, wallet: Option<String>) -> impl In
         "Shop"
     };
     let revenue = connection.revenue_data.clone();
+    let is_creator_account = connection.account_kind == "creator";
+    // A reconnect goes to the Partner Center the shop belongs to.
+    let reconnect_market = if connection.region == "US" {
+        "us"
+    } else {
+        "global"
+    }
+    .to_string();
     let currency = connection.currency.clone();
     let id = connection.id.clone();
     view! {
@@ -159,17 +167,57 @@ fn ConnectionCard(connection: ConnectionView, wallet: Option<String>) -> impl In
             })}
             {revenue.map(|r| {
                 let is_creator = connection.account_kind == "creator";
+                let a = r.amounts.clone();
+                // What is shown beside verified income and never counted in it.
+                let mut aside: Vec<(&'static str, &'static str, f64, String)> = Vec::new();
+                let mut note = |testid, label, value: f64, why: String| {
+                    if value.abs() >= 0.005 {
+                        aside.push((testid, label, value, why));
+                    }
+                };
+                note("pending", "Pending delivery", a.pending, format!("{} paid orders not delivered yet: counted once delivered", r.pending_order_count));
+                note("refunds-in-progress", "Returns in progress", a.refunds_in_progress, format!("{} open returns, deducted in full", r.open_return_count));
+                note("return-reserve", "Return reserve", a.return_reserve, "recent sales still inside their return period, reduced by this shop's return rate".into());
+                note("micro-orders", "Very small orders", a.micro_orders, "orders far below this shop's typical order do not count".into());
+                note("capped", "Not covered by payouts", a.capped_by_reconciliation, "sales TikTok's settlements do not cover".into());
+                note("self-dealing", "Own-shop commission", a.self_dealing_excluded, "commission earned on your own shops is excluded".into());
+                note("estimated-commission", "Estimated commission", a.estimated_commission, "not settled yet".into());
+                note("unsettled", "Money on its way", a.unsettled, "TikTok's upcoming settlements: not counted until paid".into());
+                note("seller-commission", "Commission paid to creators", a.seller_commission_paid, "a cost of this shop's affiliate sales".into());
+                let reconciliation = r.reconciliation.clone();
+                let analytics = r.analytics.clone();
                 view! {
                     <dl class="figures">
                         {(!is_creator).then(|| view! {
-                            <div><dt>"Sales (GMV)"</dt><dd data-testid="gmv">{money(r.total_revenue, &currency)}</dd></div>
-                            <div><dt>"Net revenue"</dt><dd data-testid="net-revenue">{money(r.net_revenue, &currency)}</dd></div>
-                            <div><dt>"Paid orders"</dt><dd>{r.paid_order_count.to_string()}</dd></div>
+                            <div><dt>"Verified sales"</dt><dd data-testid="gmv">{money(a.total_revenue, &currency)}</dd></div>
+                            <div><dt>"Net revenue"</dt><dd data-testid="net-revenue">{money(a.net_revenue, &currency)}</dd></div>
+                            <div><dt>"Orders counted"</dt><dd data-testid="order-count">{r.order_count.to_string()}</dd></div>
                             <div><dt>"Return rate"</dt><dd>{r.return_rate.map(percent).unwrap_or_else(|| "—".into())}</dd></div>
                         })}
-                        <div><dt>"Settled commission"</dt><dd data-testid="commission">{money(r.affiliate_commission, &currency)}</dd></div>
-                        <div><dt>"Monthly income"</dt><dd data-testid="connection-monthly">{money(r.monthly_income, &currency)}</dd></div>
+                        <div><dt>"Settled commission"</dt><dd data-testid="commission">{money(a.affiliate_commission, &currency)}</dd></div>
+                        <div><dt>"Monthly income"</dt><dd data-testid="connection-monthly">{money(a.monthly_income, &currency)}</dd></div>
                     </dl>
+                    {(!aside.is_empty()).then(|| view! {
+                        <details class="not-counted" data-testid="not-counted">
+                            <summary>"Shown, not counted"</summary>
+                            <dl class="figures figures-aside">
+                                {aside.into_iter().map(|(testid, label, value, why)| view! {
+                                    <div data-testid=testid><dt>{label}</dt><dd>{money(value, &currency)}</dd><dd class="muted">{why}</dd></div>
+                                }).collect_view()}
+                            </dl>
+                        </details>
+                    })}
+                    <p class="muted" data-testid="reconciliation" data-status=reconciliation.status.clone()>
+                        {reconciliation.explanation.clone()}
+                    </p>
+                    {(analytics.status != "unavailable").then(|| view! {
+                        <p class="muted" data-testid="analytics-check" data-status=analytics.status.clone()>
+                            {match analytics.status.as_str() {
+                                "gap" => "TikTok's own analytics report less than the sales derived from your orders: the difference lowers confidence.".to_string(),
+                                _ => "TikTok's own analytics agree with the sales derived from your orders.".to_string(),
+                            }}
+                        </p>
+                    })}
                 }
             })}
             {(!connection.fetch_issues.is_empty()).then(|| view! {
@@ -179,7 +227,8 @@ fn ConnectionCard(connection: ConnectionView, wallet: Option<String>) -> impl In
             })}
             <footer class="connection-actions">
                 {needs_reconnect.then(|| view! {
-                    <TikTokShopConnectButton wallet=wallet.clone() size=ButtonSize::Sm variant=ButtonVariant::Outline label="Reconnect" />
+                    <TikTokShopConnectButton wallet=wallet.clone() size=ButtonSize::Sm variant=ButtonVariant::Outline label="Reconnect"
+                        creator=is_creator_account market=reconnect_market.clone() />
                 })}
                 <ActionForm action=disconnect>
                     <input type="hidden" name="id" value=id />

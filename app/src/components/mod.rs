@@ -6,6 +6,8 @@ pub mod connect_button;
 pub mod connections;
 pub mod estimator;
 pub mod format;
+pub mod insights;
 pub mod layout;
 pub mod score;
+pub mod share_panel;
 pub mod wallet;

@@ -19,7 +19,7 @@ fn count(v: f64) -> String {
 #[component]
 pub fn ScoreDashboard(score: ScoreView) -> impl IntoView {
     let months: Vec<String> = (1..=score.monthly_series_usd.len())
-        .map(|i| format!("Month {i}"))
+        .map(|i| format!("M{i}"))
         .collect();
     let weeks: Vec<String> = (1..=score.weekly_orders.len())
         .map(|i| format!("W{i}"))
@@ -52,6 +52,14 @@ pub fn ScoreDashboard(score: ScoreView) -> impl IntoView {
                     <p class="big-figure" data-testid="monthly-income">{usd(score.monthly_income_usd)}<span class="unit">" / month"</span></p>
                     <p class="muted" data-testid="total-income">{format!("{} over the last {} days", usd(score.total_income_usd), score.period_days)}</p>
                     <p class="muted">{format!("Payout reconciliation: {}", score.reconciliation.replace('_', " "))}</p>
+                    {(score.pending_usd > 0.0).then(|| view! {
+                        <p class="muted" data-testid="pending-usd">{format!("{} paid but not delivered yet: shown, not counted.", usd(score.pending_usd))}</p>
+                    })}
+                    {(!score.warnings.is_empty()).then(|| view! {
+                        <ul class="warnings" data-testid="data-warnings">
+                            {score.warnings.iter().map(|w| view! { <li>{w.text.clone()}" "<code class="reason-code">{w.code.clone()}</code></li> }).collect_view()}
+                        </ul>
+                    })}
                     <h4>"Sources"</h4>
                     <ul class="shares" data-testid="source-shares">
                         {score.sources.iter().map(|s| {
@@ -77,13 +85,13 @@ pub fn ScoreDashboard(score: ScoreView) -> impl IntoView {
                     <div>
                         <h4>"Holding it down"</h4>
                         <ol class="reasons reasons-down" data-testid="reasons-down">
-                            {down.into_iter().map(|r| view! { <li><strong>{r.code}</strong>" — "{r.text}</li> }).collect_view()}
+                            {down.into_iter().map(|r| view! { <li>{r.text}" "<code class="reason-code">{r.code}</code></li> }).collect_view()}
                         </ol>
                     </div>
                     <div>
                         <h4>"Helping it"</h4>
                         <ol class="reasons reasons-up" data-testid="reasons-up">
-                            {up.into_iter().map(|r| view! { <li><strong>{r.code}</strong>" — "{r.text}</li> }).collect_view()}
+                            {up.into_iter().map(|r| view! { <li>{r.text}" "<code class="reason-code">{r.code}</code></li> }).collect_view()}
                         </ol>
                     </div>
                 </div>

@@ -71,6 +71,13 @@ pub fn WalletSignIn(
         });
     };
 
+    let everywhere = ServerAction::<crate::api::WalletLogoutEverywhere>::new();
+    Effect::new(move |_| {
+        if everywhere.value().get().is_some() {
+            #[cfg(feature = "hydrate")]
+            crate::web3::reload();
+        }
+    });
     match wallet {
         Some(address) => view! {
             <div class="wallet-chip" data-testid="wallet-signed-in">
@@ -81,6 +88,9 @@ pub fn WalletSignIn(
                     disabled=move || busy.get() || !hydrated.get()>
                     "Sign out"
                 </button>
+                <ActionForm action=everywhere attr:class="inline-form">
+                    <button type="submit" class="button button-ghost button-sm" data-testid="sign-out-everywhere">"Sign out everywhere"</button>
+                </ActionForm>
             </div>
         }
         .into_any(),

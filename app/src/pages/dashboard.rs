@@ -5,102 +5,100 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{get_dashboard, DashboardData};
+use crate::api::{get_dashboard, ClaimInstall, ConnectOutcome, DashboardData, PendingInstall};
 use crate::components::connect_button::{CartIcon, TikTokShopConnectButton};
 use crate::components::connections::BusinessConnectionManager;
+use crate::components::insights::InsightsPanel;
 use crate::components::score::ScoreDashboard;
+use crate::components::share_panel::SharePanel;
 use crate::components::wallet::WalletSignIn;
-
-/// What a `tiktokshop_error` code means for the borrower, and whether reconnecting helps.
-pub fn explain_error(code: &str, permission: Option<&str>) -> (String, bool) {
-    let text = match code {
-        "consent_denied" => {
-            "You declined access on TikTok Shop, so nothing was connected. Connect again whenever you are ready.".into()
-        }
-        "state_missing" | "state_invalid" => "This connection attempt could not be verified: it did not start from this browser session. Please start again with the Connect button.".into(),
-        "state_expired" => "The connection attempt took too long and expired. Please start again.".into(),
-        "state_reused" => "This authorization link was already used. Please start again with the Connect button.".into(),
-        "code_missing" | "code_rejected" => "TikTok Shop did not confirm the authorization (the code was missing, expired or already used). Please connect again.".into(),
-        "no_shop" => "No active TikTok Shop found. Please set up your shop first.".into(),
-        "restricted_region" => "TikTok Shop is not available in your region yet. Supported: United States, Canada, United Kingdom, France, Germany, Italy, Spain, Indonesia, Malaysia, Thailand, Vietnam, the Philippines and Singapore.".into(),
-        "missing_permission" => format!(
-            "shopscore was not granted the {} permission. Approve it on TikTok Shop's consent screen (or ask your shop admin to grant it in Partner Center), then reconnect.",
-            // Only a scope name is echoed back: a crafted link cannot put prose in the alert.
-            permission
-                .filter(|p| p.len() <= 64 && p.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'))
-                .unwrap_or("required")
-        ),
-        "token_expired" => "Your TikTok Shop authorization has expired. Reconnect to keep your score current.".into(),
-        "token_revoked" => "Your TikTok Shop authorization was revoked. Reconnect to keep your score current.".into(),
-        "tiktok_unavailable" => "TikTok Shop is not answering right now. Nothing was lost; please try again in a few minutes.".into(),
-        _ => "Something went wrong on our side while connecting. Please try again.".into(),
-    };
-    let reconnect = matches!(
-        code,
-        "token_expired"
-            | "token_revoked"
-            | "missing_permission"
-            | "state_expired"
-            | "state_reused"
-            | "code_rejected"
-            | "tiktok_unavailable"
-    );
-    (text, reconnect)
-}
 
 /// The dashboard page.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(|| (), |_| get_dashboard());
+    // Live updates once hydrated: each event from /api/live refetches the figures.
+    let (live, set_live) = signal(false);
+    #[cfg(feature = "hydrate")]
+    {
+        let subscription = StoredValue::new_local(None::<crate::live::Live>);
+        Effect::new(move |_| {
+            let signed_in = data
+                .get()
+                .and_then(Result::ok)
+                .is_some_and(|d| d.wallet.is_some());
+            if signed_in && subscription.with_value(Option::is_none) {
+                let live =
+                    crate::live::subscribe(move || data.refetch(), move |open| set_live.set(open));
+                subscription.set_value(live);
+            }
+        });
+        on_cleanup(move || subscription.set_value(None));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_live;
     view! {
         <Title text="Dashboard" />
         <header class="page-header">
             <h1>"Your dashboard"</h1>
             <p class="muted">"Verified income and your credit score, from the shops you connect."</p>
         </header>
-        <Suspense fallback=|| view! { <p class="muted">"Loading your dashboard…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">"Loading your dashboard…"</p> }>
             {move || data.get().map(|result| {
                 let failed = result.as_ref().err().map(|e| e.to_string());
                 let data = result.unwrap_or_default();
-                let connected = query.with(|q| q.get("tiktokshop_connected").is_some());
-                let error = query.with(|q| q.get("tiktokshop_error"));
-                let permission = query.with(|q| q.get("permission"));
+                let outcome = query.with(|q| ConnectOutcome::from_query(|k| q.get(k)));
                 view! {
                     {failed.map(|message| view! {
                         <div class="notice notice-error" role="alert" data-testid="dashboard-error">
                             <p>{format!("Your dashboard could not be loaded: {message}")}</p>
                         </div>
                     })}
-                    {connected.then(|| view! {
-                        <div class="notice notice-ok" role="status" data-testid="connect-success">
-                            "TikTok Shop connected. Your verified income and score are below."
-                        </div>
-                    })}
-                    {error.map(|code| {
-                        let (text, reconnect) = explain_error(&code, permission.as_deref());
-                        let wallet = data.wallet.clone();
-                        view! {
-                            <div class="notice notice-error" role="alert" data-testid="connect-error-message" data-code=code.clone()>
-                                <p>{text}</p>
-                                {reconnect.then(|| view! { <TikTokShopConnectButton wallet=wallet label="Reconnect TikTok Shop" /> })}
+                    {outcome.map(|outcome| match outcome {
+                        ConnectOutcome::Connected { syncing } => view! {
+                            <div class="notice notice-ok" role="status" data-testid="connect-success">
+                                {if syncing {
+                                    "TikTok Shop connected. We are still importing your records: your figures fill in below as they arrive."
+                                } else {
+                                    "TikTok Shop connected. Your verified income and score are below."
+                                }}
                             </div>
+                        }.into_any(),
+                        ConnectOutcome::InstallPending => view! {
+                            <div class="notice notice-ok" role="status" data-testid="install-pending-notice">
+                                "TikTok Shop authorized shopscore from the App Store. Sign in with the wallet that should own this shop, then confirm below."
+                            </div>
+                        }.into_any(),
+                        ConnectOutcome::Failed(failure) => {
+                            let wallet = data.wallet.clone();
+                            view! {
+                                <div class="notice notice-error" role="alert" data-testid="connect-error-message" data-code=failure.code()>
+                                    <p>{failure.message()}</p>
+                                    {failure.reconnect_helps().then(|| view! { <TikTokShopConnectButton wallet=wallet label="Reconnect TikTok Shop" /> })}
+                                </div>
+                            }.into_any()
                         }
                     })}
-                    <DashboardBody data=data />
+                    {data.pending_install.clone().map(|held| view! { <ClaimCard held=held wallet=data.wallet.clone() /> })}
+                    <DashboardBody data=data live=live />
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn DashboardBody(data: DashboardData) -> impl IntoView {
+fn DashboardBody(data: DashboardData, #[prop(into)] live: Signal<bool>) -> impl IntoView {
     let DashboardData {
         wallet,
         connections,
         score,
+        insights,
+        shares,
+        ..
     } = data;
+    let has_score = score.is_some();
     if wallet.is_none() {
         return view! {
             <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
@@ -124,7 +122,45 @@ fn DashboardBody(data: DashboardData) -> impl IntoView {
             </section>
         })}
         {score.map(|s| view! { <ScoreDashboard score=s /> })}
+        {insights.map(|i| view! { <InsightsPanel insights=i live=live /> })}
+        {has_score.then(|| view! { <SharePanel shares=shares /> })}
         <BusinessConnectionManager wallet=wallet connections=connections />
     }
     .into_any()
+}
+
+/// An App Store install held for this browser: confirm it for the signed-in wallet.
+#[component]
+fn ClaimCard(held: PendingInstall, wallet: Option<String>) -> impl IntoView {
+    let claim = ServerAction::<ClaimInstall>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = claim.value().get() {
+            #[cfg(feature = "hydrate")]
+            crate::web3::navigate(&target);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = target;
+        }
+    });
+    let minutes = held.expires_in_secs.div_ceil(60);
+    view! {
+        <section class="card claim-card" data-testid="install-pending" aria-labelledby="claim-title">
+            <h2 id="claim-title">"Finish connecting your TikTok Shop"</h2>
+            <p>{format!("{} authorized shopscore from the TikTok Shop App Store. It is held for this browser for {minutes} more minutes.", if held.seller_name.is_empty() { "A seller" } else { held.seller_name.as_str() })}</p>
+            {match wallet {
+                Some(wallet) => view! {
+                    <ActionForm action=claim>
+                        <input type="hidden" name="wallet" value=wallet.clone() />
+                        <button type="submit" class="button tiktok-button tiktok-primary" data-testid="claim-install">
+                            {format!("Connect it to {wallet}")}
+                        </button>
+                    </ActionForm>
+                    {move || claim.value().get().and_then(Result::err).map(|e| view! { <p class="error-text" role="alert">{e.to_string()}</p> })}
+                }.into_any(),
+                None => view! {
+                    <p class="muted">"Sign in with the wallet that should own this shop first."</p>
+                    <WalletSignIn wallet=None />
+                }.into_any(),
+            }}
+        </section>
+    }
 }

@@ -1,22 +1,30 @@
 //! The server's implementation of the app's ports: wallet sign-in, the TikTok Shop connect
-//! flow, and the views of connections and scores.
+//! flow, scoring, and the views of connections and scores.
 
+pub mod accounts;
 pub mod connect;
+pub mod scoring;
+pub mod shares;
 pub mod views;
 pub mod wallet;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::api::{ConnectionView, ScoreView};
+use app::api::{
+    AttesterInfo, ConnectOutcome, ConnectionView, CreatedShare, InsightsView, PendingInstall,
+    ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
+};
 use app::error::AppError;
-use app::ports::{CallbackParams, Services};
+use app::ports::{CallbackParams, ConnectAccount, Services, ShopMarket};
 use async_trait::async_trait;
-use shopscore::income::IncomeReport;
-use shopscore::score::ScoreReport;
 use tower_sessions::Session;
 
-use crate::db::{now_unix, Database};
+use crate::clock::Clock;
+use crate::db::Database;
 use connect::ConnectService;
+use scoring::Scorer;
+use shares::ShareService;
 use wallet::WalletAuth;
 
 /// Everything the server functions reach.
@@ -24,15 +32,28 @@ pub struct AppServices {
     db: Arc<dyn Database>,
     wallet: WalletAuth,
     connect: ConnectService,
+    scorer: Arc<Scorer>,
+    shares: ShareService,
+    clock: Clock,
 }
 
 impl AppServices {
     /// Wires the services.
-    pub fn new(db: Arc<dyn Database>, wallet: WalletAuth, connect: ConnectService) -> Self {
+    pub fn new(
+        db: Arc<dyn Database>,
+        wallet: WalletAuth,
+        connect: ConnectService,
+        scorer: Arc<Scorer>,
+        shares: ShareService,
+        clock: Clock,
+    ) -> Self {
         AppServices {
             db,
             wallet,
             connect,
+            scorer,
+            shares,
+            clock,
         }
     }
 }
@@ -61,6 +82,10 @@ impl Services for AppServices {
         self.wallet.logout(session).await
     }
 
+    async fn wallet_logout_everywhere(&self, session: &Session) -> Result<u64, AppError> {
+        self.wallet.logout_everywhere(session).await
+    }
+
     async fn current_wallet(&self, session: &Session) -> Result<Option<String>, AppError> {
         self.wallet.current(session).await
     }
@@ -69,33 +94,65 @@ impl Services for AppServices {
         &self,
         session: &Session,
         wallet: &str,
-        creator: bool,
+        account: ConnectAccount,
+        market: Option<ShopMarket>,
     ) -> Result<String, AppError> {
-        self.connect.auth_url(session, wallet, creator).await
+        self.connect
+            .auth_url(session, wallet, account, market)
+            .await
     }
 
-    async fn tiktok_callback(&self, session: &Session, params: CallbackParams) -> String {
+    async fn tiktok_callback(&self, session: &Session, params: CallbackParams) -> ConnectOutcome {
         self.connect.callback(session, params).await
     }
 
+    async fn pending_install(&self, session: &Session) -> Result<Option<PendingInstall>, AppError> {
+        self.connect.pending_install(session).await
+    }
+
+    async fn claim_install(
+        &self,
+        session: &Session,
+        wallet: &str,
+    ) -> Result<ConnectOutcome, AppError> {
+        self.connect.claim_install(session, wallet).await
+    }
+
     async fn connections(&self, wallet: &str) -> Result<Vec<ConnectionView>, AppError> {
-        let rows = self.db.list_connections(wallet).await.map_err(db_error)?;
-        Ok(rows.iter().map(views::connection_view).collect())
+        let connections = self.db.list_connections(wallet).await.map_err(db_error)?;
+        let mut scopes: HashMap<String, Vec<String>> = HashMap::new();
+        for c in &connections {
+            if !scopes.contains_key(&c.grant_id) {
+                let grant = self.db.load_grant(&c.grant_id).await.map_err(db_error)?;
+                scopes.insert(
+                    c.grant_id.clone(),
+                    grant.map(|g| g.scopes).unwrap_or_default(),
+                );
+            }
+        }
+        let now = self.clock.now();
+        Ok(connections
+            .iter()
+            .map(|c| views::connection_view(c, &scopes[&c.grant_id], now))
+            .collect())
     }
 
     async fn score(&self, wallet: &str) -> Result<Option<ScoreView>, AppError> {
-        let Some(row) = self.db.load_wallet_score(wallet).await.map_err(db_error)? else {
-            return Ok(None);
-        };
-        let income: IncomeReport = serde_json::from_str(&row.income).map_err(|e| {
-            tracing::error!(error = %e, "a stored income report is unreadable");
-            AppError::Internal
-        })?;
-        let score: ScoreReport = serde_json::from_str(&row.score).map_err(|e| {
-            tracing::error!(error = %e, "a stored score is unreadable");
-            AppError::Internal
-        })?;
-        Ok(Some(views::score_view(&income, &score, row.computed_at)))
+        Ok(self
+            .db
+            .load_wallet_score(wallet)
+            .await
+            .map_err(db_error)?
+            .map(|s| s.view))
+    }
+
+    async fn insights(&self, wallet: &str) -> Result<Option<InsightsView>, AppError> {
+        Ok(self
+            .db
+            .load_wallet_score(wallet)
+            .await
+            .map_err(db_error)?
+            .and_then(|s| s.insights))
     }
 
     async fn disconnect(&self, wallet: &str, id: &str) -> Result<(), AppError> {
@@ -112,19 +169,55 @@ impl Services for AppServices {
         {
             return Err(AppError::NotFound);
         }
-        let _ = self
+        if let Err(e) = self
             .db
             .record_event(
                 "tiktok_disconnected",
                 Some(wallet),
                 &format!("connection {id}; tokens deleted"),
+                self.clock.now(),
             )
-            .await;
-        // The disconnect itself is done; a failed recompute only leaves the stored score stale
-        // until the next sync, so it is logged rather than reported as a failed disconnect.
-        if let Err(e) = self.connect.recompute_wallet(wallet, now_unix()).await {
-            tracing::error!(error = ?e, wallet = %wallet, "recomputing the score after a disconnect failed");
+            .await
+        {
+            tracing::warn!(error = %e, "cannot record an audit event");
+        }
+        // The disconnect itself is done; a failed rescore leaves the stored score stale until
+        // the next change, so it is logged rather than reported as a failed disconnect.
+        if let Err(e) = self.scorer.rescore(wallet).await {
+            tracing::error!(error = %e, wallet = %wallet, "rescoring after a disconnect failed");
         }
         Ok(())
+    }
+
+    async fn create_share(
+        &self,
+        wallet: &str,
+        request: ShareRequest,
+    ) -> Result<CreatedShare, AppError> {
+        self.shares.create(wallet, request).await
+    }
+
+    async fn list_shares(&self, wallet: &str) -> Result<Vec<ShareView>, AppError> {
+        self.shares.list(wallet).await
+    }
+
+    async fn revoke_share(&self, wallet: &str, id: &str) -> Result<(), AppError> {
+        self.shares.revoke(wallet, id).await
+    }
+
+    async fn shared_report(&self, token: &str) -> Result<SharedReport, AppError> {
+        self.shares.open(token).await
+    }
+
+    fn attester(&self) -> AttesterInfo {
+        self.shares.attester()
+    }
+
+    async fn verify_attestation(
+        &self,
+        attestation: &serde_json::Value,
+        recipient: Option<&str>,
+    ) -> VerifyOutcome {
+        self.shares.verify(attestation, recipient).await
     }
 }

@@ -8,12 +8,34 @@ use app::siwe::CHAIN_ID;
 use rand::distributions::{Alphanumeric, DistString};
 use tower_sessions::Session;
 
-use crate::db::{now_unix, Database, Redeemed};
+use crate::clock::Clock;
+use crate::db::{Database, Redeemed};
+
+/// How long sessions last.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLifetimes {
+    /// A signed-in session unused this long ends.
+    pub idle: std::time::Duration,
+    /// A signed-in session ends this long after sign-in, used or not.
+    pub max: std::time::Duration,
+    /// A session without a wallet lasts this long.
+    pub anonymous: std::time::Duration,
+}
+
+/// Session key holding when the wallet signed in (unix seconds).
+const SIGNED_IN_AT: &str = "signed_in_at";
+
+fn expiry(d: std::time::Duration) -> tower_sessions::Expiry {
+    tower_sessions::Expiry::OnInactivity(time::Duration::seconds(d.as_secs() as i64))
+}
 
 /// Session key holding the signed-in wallet (EIP-55 checksummed).
 pub const WALLET_KEY: &str = "wallet";
 /// How long a nonce may wait for its signature.
 pub const NONCE_TTL_SECS: i64 = 600;
+/// Live nonces one session may hold (older ones are dropped): a script asking for nonces in
+/// a loop cannot fill the table.
+pub const NONCES_PER_SESSION: i64 = 5;
 /// How far in the past an `Issued At` may be.
 const MAX_MESSAGE_AGE_SECS: i64 = 600;
 /// Clock skew tolerated for an `Issued At` in the future.
@@ -24,6 +46,9 @@ const MAX_MESSAGE_BYTES: usize = 4096;
 /// Wallet sign-in for one site (`domain` and `origin` come from `APP_URL`).
 pub struct WalletAuth {
     db: Arc<dyn Database>,
+    clock: Clock,
+    sessions: crate::db::AnySessionStore,
+    lifetimes: SessionLifetimes,
     domain: String,
     origin: String,
 }
@@ -35,6 +60,32 @@ fn bad(message: impl Into<String>) -> AppError {
 fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %error, "{context}");
     AppError::Internal
+}
+
+/// Session key of this browser's own random key (kept across sign-ins, which renew the
+/// session id): what an App Store install held for the browser is bound to.
+pub const BROWSER_KEY: &str = "browser";
+
+/// This browser's key, created on first use.
+pub async fn browser_key(session: &Session) -> Result<String, AppError> {
+    if let Some(key) = session
+        .get::<String>(BROWSER_KEY)
+        .await
+        .map_err(|e| internal("cannot read the session", e))?
+    {
+        return Ok(key);
+    }
+    let key = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 32);
+    session
+        .insert(BROWSER_KEY, &key)
+        .await
+        .map_err(|e| internal("cannot write the session", e))?;
+    Ok(key)
+}
+
+/// This browser's key, if it has one.
+pub async fn existing_browser_key(session: &Session) -> Option<String> {
+    session.get::<String>(BROWSER_KEY).await.ok().flatten()
 }
 
 /// The id of the session, saving it first if it is new.
@@ -53,28 +104,45 @@ pub async fn session_id(session: &Session) -> Result<String, AppError> {
 
 impl WalletAuth {
     /// Sign-in for the site at `app_url`.
-    pub fn new(db: Arc<dyn Database>, app_url: &url::Url) -> Self {
+    pub fn new(
+        db: Arc<dyn Database>,
+        app_url: &url::Url,
+        clock: Clock,
+        lifetimes: SessionLifetimes,
+    ) -> Self {
+        let sessions = db.session_store();
         let domain = match (app_url.host_str(), app_url.port()) {
             (Some(host), Some(port)) => format!("{host}:{port}"),
             (Some(host), None) => host.to_string(),
             _ => String::new(),
         };
         let origin = app_url.origin().ascii_serialization();
-        WalletAuth { db, domain, origin }
+        WalletAuth {
+            db,
+            clock,
+            sessions,
+            lifetimes,
+            domain,
+            origin,
+        }
     }
 
     /// Issues a nonce for this session: random, single use, expires in ten minutes.
     pub async fn issue_nonce(&self, session: &Session) -> Result<String, AppError> {
-        // A session must exist to bind the nonce to; mark it so it is saved.
+        // A session must exist to bind the nonce to; mark it so it is saved. Until a wallet
+        // signs in it lives only minutes.
         session
             .insert("siwe", true)
             .await
             .map_err(|e| internal("cannot write the session", e))?;
+        if self.current(session).await?.is_none() {
+            session.set_expiry(Some(expiry(self.lifetimes.anonymous)));
+        }
         let sid = session_id(session).await?;
         let nonce = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 24);
-        let now = now_unix();
+        let now = self.clock.now();
         self.db
-            .create_wallet_nonce(&nonce, &sid, now, now + NONCE_TTL_SECS)
+            .create_wallet_nonce(&nonce, &sid, now, now + NONCE_TTL_SECS, NONCES_PER_SESSION)
             .await
             .map_err(|e| internal("cannot store a sign-in nonce", e))?;
         Ok(nonce)
@@ -87,7 +155,9 @@ impl WalletAuth {
         message: &str,
         signature: &str,
     ) -> Result<String, AppError> {
-        let address = self.check(session, message, signature, now_unix()).await?;
+        let address = self
+            .check(session, message, signature, self.clock.now())
+            .await?;
         session
             .cycle_id()
             .await
@@ -96,9 +166,20 @@ impl WalletAuth {
             .insert(WALLET_KEY, &address)
             .await
             .map_err(|e| internal("cannot write the session", e))?;
+        let now = self.clock.now();
+        session
+            .insert(SIGNED_IN_AT, now)
+            .await
+            .map_err(|e| internal("cannot write the session", e))?;
+        session.set_expiry(Some(expiry(self.lifetimes.idle)));
+        let sid = session_id(session).await?;
+        self.db
+            .remember_session(&address, &sid, now)
+            .await
+            .map_err(|e| internal("cannot remember a session", e))?;
         if let Err(e) = self
             .db
-            .record_event("wallet_sign_in", Some(&address), "")
+            .record_event("wallet_sign_in", Some(&address), "", self.clock.now())
             .await
         {
             tracing::warn!(error = %e, "could not record the sign-in audit event");
@@ -115,56 +196,7 @@ impl WalletAuth {
         signature: &str,
         now: i64,
     ) -> Result<String, AppError> {
-        if message.len() > MAX_MESSAGE_BYTES {
-            return Err(bad("The sign-in message is too long."));
-        }
-        let parsed: siwe::Message = message.parse().map_err(|e| {
-            bad(format!(
-                "The sign-in message is not a valid EIP-4361 message: {e}."
-            ))
-        })?;
-        if parsed.to_string() != message.trim_end_matches(['\n', '\r']) {
-            return Err(bad(
-                "The sign-in message is not in the standard EIP-4361 format.",
-            ));
-        }
-        if parsed.domain.as_str() != self.domain {
-            return Err(bad(format!(
-                "The sign-in message was made for {}, not for this site ({}).",
-                parsed.domain, self.domain
-            )));
-        }
-        let uri = parsed.uri.as_str();
-        if uri != self.origin && !uri.starts_with(&format!("{}/", self.origin)) {
-            return Err(bad(format!(
-                "The sign-in message names another address ({uri})."
-            )));
-        }
-        if parsed.chain_id != CHAIN_ID {
-            return Err(bad(format!(
-                "The sign-in message names chain {}; sign in on Ethereum mainnet (chain {CHAIN_ID}).",
-                parsed.chain_id
-            )));
-        }
-        let issued_at = parsed.issued_at.as_ref().unix_timestamp();
-        if issued_at > now + MAX_FUTURE_SKEW_SECS {
-            return Err(bad(
-                "The sign-in message is dated in the future. Check your clock.",
-            ));
-        }
-        if issued_at < now - MAX_MESSAGE_AGE_SECS {
-            return Err(bad("The sign-in message has expired. Sign in again."));
-        }
-        if let Some(expiry) = &parsed.expiration_time {
-            if expiry.as_ref().unix_timestamp() <= now {
-                return Err(bad("The sign-in message has expired. Sign in again."));
-            }
-        }
-        if let Some(not_before) = &parsed.not_before {
-            if not_before.as_ref().unix_timestamp() > now {
-                return Err(bad("The sign-in message is not valid yet."));
-            }
-        }
+        let parsed = check_message(message, &self.domain, &self.origin, now)?;
         let signature = parse_signature(signature)?;
 
         // The nonce is spent by this attempt whatever the outcome, so it can never be replayed.
@@ -194,12 +226,65 @@ impl WalletAuth {
         Ok(address)
     }
 
-    /// The signed-in wallet.
+    /// The signed-in wallet, while the session is within its absolute lifetime.
     pub async fn current(&self, session: &Session) -> Result<Option<String>, AppError> {
-        session
+        let wallet = session
             .get::<String>(WALLET_KEY)
             .await
-            .map_err(|e| internal("cannot read the session", e))
+            .map_err(|e| internal("cannot read the session", e))?;
+        if wallet.is_none() {
+            return Ok(None);
+        }
+        let since = session
+            .get::<i64>(SIGNED_IN_AT)
+            .await
+            .map_err(|e| internal("cannot read the session", e))?
+            .unwrap_or(0);
+        if self.clock.now() - since > self.lifetimes.max.as_secs() as i64 {
+            session
+                .flush()
+                .await
+                .map_err(|e| internal("cannot end the session", e))?;
+            return Ok(None);
+        }
+        Ok(wallet)
+    }
+
+    /// Ends every session the wallet signed in on, this one included.
+    pub async fn logout_everywhere(&self, session: &Session) -> Result<u64, AppError> {
+        use tower_sessions::session_store::SessionStore;
+        let wallet = self.current(session).await?.ok_or(AppError::Unauthorized)?;
+        let ids = self
+            .db
+            .take_wallet_sessions(&wallet)
+            .await
+            .map_err(|e| internal("cannot list a wallet's sessions", e))?;
+        let mut ended = 0;
+        for id in &ids {
+            if let Ok(id) = id.parse::<tower_sessions::session::Id>() {
+                match self.sessions.delete(&id).await {
+                    Ok(()) => ended += 1,
+                    Err(e) => tracing::warn!(error = %e, "cannot end a session"),
+                }
+            }
+        }
+        session
+            .flush()
+            .await
+            .map_err(|e| internal("cannot end the session", e))?;
+        if let Err(e) = self
+            .db
+            .record_event(
+                "wallet_sign_out_everywhere",
+                Some(&wallet),
+                &format!("{ended} sessions ended"),
+                self.clock.now(),
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "could not record the sign-out audit event");
+        }
+        Ok(ended)
     }
 
     /// Ends the session.
@@ -212,7 +297,7 @@ impl WalletAuth {
         if let Some(wallet) = wallet {
             if let Err(e) = self
                 .db
-                .record_event("wallet_sign_out", Some(&wallet), "")
+                .record_event("wallet_sign_out", Some(&wallet), "", self.clock.now())
                 .await
             {
                 tracing::warn!(error = %e, "could not record the sign-out audit event");
@@ -223,7 +308,70 @@ impl WalletAuth {
 }
 
 /// A `personal_sign` signature: `0x` + 130 hex digits.
-fn parse_signature(text: &str) -> Result<[u8; 65], AppError> {
+/// Every check of a sign-in message that needs neither the session nor the signature: its
+/// size, the EIP-4361 grammar in its standard form, this site's domain and origin, the chain,
+/// and its times at `now`. Pure: never panics, whatever the text.
+pub fn check_message(
+    message: &str,
+    domain: &str,
+    origin: &str,
+    now: i64,
+) -> Result<siwe::Message, AppError> {
+    if message.len() > MAX_MESSAGE_BYTES {
+        return Err(bad("The sign-in message is too long."));
+    }
+    let parsed: siwe::Message = message.parse().map_err(|e| {
+        bad(format!(
+            "The sign-in message is not a valid EIP-4361 message: {e}."
+        ))
+    })?;
+    if parsed.to_string() != message.trim_end_matches(['\n', '\r']) {
+        return Err(bad(
+            "The sign-in message is not in the standard EIP-4361 format.",
+        ));
+    }
+    if parsed.domain.as_str() != domain {
+        return Err(bad(format!(
+            "The sign-in message was made for {}, not for this site ({}).",
+            parsed.domain, domain
+        )));
+    }
+    let uri = parsed.uri.as_str();
+    if uri != origin && !uri.starts_with(&format!("{}/", origin)) {
+        return Err(bad(format!(
+            "The sign-in message names another address ({uri})."
+        )));
+    }
+    if parsed.chain_id != CHAIN_ID {
+        return Err(bad(format!(
+            "The sign-in message names chain {}; sign in on Ethereum mainnet (chain {CHAIN_ID}).",
+            parsed.chain_id
+        )));
+    }
+    let issued_at = parsed.issued_at.as_ref().unix_timestamp();
+    if issued_at > now + MAX_FUTURE_SKEW_SECS {
+        return Err(bad(
+            "The sign-in message is dated in the future. Check your clock.",
+        ));
+    }
+    if issued_at < now - MAX_MESSAGE_AGE_SECS {
+        return Err(bad("The sign-in message has expired. Sign in again."));
+    }
+    if let Some(expiry) = &parsed.expiration_time {
+        if expiry.as_ref().unix_timestamp() <= now {
+            return Err(bad("The sign-in message has expired. Sign in again."));
+        }
+    }
+    if let Some(not_before) = &parsed.not_before {
+        if not_before.as_ref().unix_timestamp() > now {
+            return Err(bad("The sign-in message is not valid yet."));
+        }
+    }
+    Ok(parsed)
+}
+
+/// A 65-byte signature from `0x`-prefixed (or bare) hex.
+pub fn parse_signature(text: &str) -> Result<[u8; 65], AppError> {
     let hex_text = text.trim().strip_prefix("0x").unwrap_or(text.trim());
     let bytes = hex::decode(hex_text).map_err(|_| bad("The signature is not hexadecimal."))?;
     bytes

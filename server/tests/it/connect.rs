@@ -55,6 +55,11 @@ async fn hybrid_totals_13000_and_4333_33_a_month(db: Db) {
         app.connect(&wallet, "hybrid").await,
         "/dashboard?tiktokshop_connected=true"
     );
+    assert_eq!(
+        app.connect_creator(&wallet, "hybrid").await,
+        "/dashboard?tiktokshop_connected=true",
+        "the creator side authorizes on the creator page"
+    );
     let score = app.score().await;
     close(&score["totalIncomeUsd"], 13_000.0);
     close(&score["monthlyIncomeUsd"], 4_333.33);
@@ -84,7 +89,7 @@ async fn disconnecting_deletes_tokens_and_records_but_keeps_an_audit_row(db: Db)
     let events = app.state.db.recent_events(5).await.unwrap();
     assert!(events
         .iter()
-        .any(|e| e.0 == "tiktok_disconnected" && e.2.contains(&id)));
+        .any(|e| e.kind == "tiktok_disconnected" && e.detail.contains(&id)));
     let again = app
         .client
         .delete(app.url(&format!("/api/connections/{id}")))
@@ -104,7 +109,7 @@ on_both_databases!(
 async fn creator_fashion_earns_4500_settled_commission() {
     let (app, wallet) = signed_in_app(Db::Sqlite).await;
     assert_eq!(
-        app.connect(&wallet, "creator-fashion").await,
+        app.connect_creator(&wallet, "creator-fashion").await,
         "/dashboard?tiktokshop_connected=true"
     );
     let c = &app.connections().await[0];
@@ -172,7 +177,10 @@ async fn denying_consent_says_so() {
     let (app, wallet) = signed_in_app(Db::Sqlite).await;
     let auth_url = app.auth_url(&wallet).await;
     let callback = app.consent(&auth_url, ("action", "deny")).await;
-    assert!(!callback.contains("code="));
+    assert!(
+        callback.contains("code=null") && callback.contains("error=access_denied"),
+        "{callback}"
+    );
     assert_eq!(
         app.callback(&callback).await,
         "/dashboard?tiktokshop_error=consent_denied"
@@ -197,7 +205,7 @@ async fn a_reused_forged_or_missing_state_is_refused() {
         app.callback(&forged).await,
         "/dashboard?tiktokshop_error=state_invalid"
     );
-    let missing = app.url("/api/tiktokshop/callback?code=abc");
+    let missing = app.url("/api/tiktokshop/callback");
     assert_eq!(
         app.callback(&missing).await,
         "/dashboard?tiktokshop_error=state_missing"
@@ -235,7 +243,13 @@ async fn tokens_are_encrypted_at_rest() {
         .list_connections(&wallet.address())
         .await
         .unwrap();
-    let row = &rows[0];
+    let grant = app
+        .state
+        .db
+        .load_grant(&rows[0].grant_id)
+        .await
+        .unwrap()
+        .expect("the grant");
     let data = app.db._dir.path().join("data");
     let key = |name: &str| {
         let text = std::fs::read_to_string(data.join(name)).unwrap();
@@ -245,11 +259,11 @@ async fn tokens_are_encrypted_at_rest() {
         &key("token_encryption.key"),
         &key("refresh_token_encryption.key"),
     );
-    let access = vault
+    let access: server::tiktok::AccessToken = vault
         .open(
-            &row.id,
+            &grant.id,
             server::vault::TokenKind::Access,
-            row.access_token.as_ref().unwrap(),
+            &grant.tokens.as_ref().expect("sealed tokens").access,
         )
         .unwrap();
     assert!(access.expose().len() > 16);
@@ -338,11 +352,12 @@ async fn a_siwe_client_connects_through_a_separate_tiktok_compatible_server() {
     )
     .await;
     let authorize = format!("{}/open/authorize", tiktok.base);
-    let creator_authorize = format!("{}/open/authorize?flow=creator", tiktok.base);
+    let creator_authorize = format!("{}/alliance/creator/auth", tiktok.base);
     let app = crate::helpers::spawn_app_on(
         Db::Sqlite,
         listener,
         &[
+            ("APP_ENV", "development"),
             ("TIKTOK_SHOP_APP_KEY", key),
             ("TIKTOK_SHOP_APP_SECRET", secret),
             ("TIKTOK_SHOP_SERVICE_ID", service),
@@ -380,17 +395,12 @@ async fn a_siwe_client_connects_through_a_separate_tiktok_compatible_server() {
     close(&app.score().await["monthlyIncomeUsd"], 4_750.0);
 
     // Creators authorize on their own page, named by TIKTOK_SHOP_CREATOR_AUTHORIZE_URL.
-    let res = app
-        .get(&format!(
-            "/api/tiktokshop/auth?wallet={}&account=creator",
-            wallet.address()
-        ))
-        .await;
-    let creator_url = res.json::<serde_json::Value>().await.unwrap()["authUrl"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let creator_url = app.auth_url_for(&wallet, "account=creator").await;
     assert!(creator_url.starts_with(&creator_authorize), "{creator_url}");
+    assert!(
+        creator_url.contains(&format!("app_key={key}")),
+        "{creator_url}"
+    );
     let callback = app
         .consent(&creator_url, ("persona", "creator-fashion"))
         .await;
@@ -429,7 +439,12 @@ async fn malformed_parameters_get_a_clear_error() {
         app.callback(&url).await,
         "/dashboard?tiktokshop_error=state_invalid"
     );
-    let url = app.url("/api/tiktokshop/callback?error=access_denied");
+    let url = app.url("/api/tiktokshop/callback?code=null&error=access_denied");
+    assert_eq!(
+        app.callback(&url).await,
+        "/dashboard?tiktokshop_error=consent_denied"
+    );
+    let url = app.url("/api/tiktokshop/callback");
     assert_eq!(
         app.callback(&url).await,
         "/dashboard?tiktokshop_error=state_missing"
@@ -450,11 +465,18 @@ async fn the_dashboard_shows_a_connection_that_needs_reconnecting() {
         .as_str()
         .unwrap()
         .to_string();
-    app.state
+    let c = app.state.db.load_connection(&id).await.unwrap().unwrap();
+    assert!(app
+        .state
         .db
-        .set_connection_status(&id, "needs_reconnect", false)
+        .set_status(
+            &id,
+            c.generation,
+            server::db::ConnectionStatus::Active,
+            server::db::ConnectionStatus::NeedsReconnect
+        )
         .await
-        .unwrap();
+        .unwrap());
     let html = app.get("/dashboard").await.text().await.unwrap();
     assert!(html.contains("Needs reconnecting"), "the status badge");
     assert!(
@@ -463,4 +485,240 @@ async fn the_dashboard_shows_a_connection_that_needs_reconnecting() {
     );
     assert!(html.contains(">Reconnect<"), "a reconnect button");
     assert_eq!(app.connections().await[0]["needsReconnect"], true);
+}
+
+#[tokio::test]
+async fn the_creator_link_takes_app_key_and_state_and_sellers_choose_their_market() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    let creator = app.auth_url_for(&wallet, "account=creator").await;
+    let url = url::Url::parse(&creator).unwrap();
+    assert_eq!(url.path(), "/sandbox/alliance/creator/auth");
+    let keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(
+        keys,
+        ["app_key", "state"],
+        "exactly the documented parameters"
+    );
+    let config = app.state.sandbox.as_ref().unwrap().config();
+    let us = url::Url::parse(&app.auth_url_for(&wallet, "market=us").await).unwrap();
+    assert_eq!(us.path(), "/sandbox/us/open/authorize");
+    assert_eq!(
+        us.query_pairs().find(|(k, _)| k == "service_id").unwrap().1,
+        config.us_service_id.as_str()
+    );
+    let global = url::Url::parse(&app.auth_url_for(&wallet, "market=global").await).unwrap();
+    assert_eq!(global.path(), "/sandbox/open/authorize");
+    assert_eq!(
+        global
+            .query_pairs()
+            .find(|(k, _)| k == "service_id")
+            .unwrap()
+            .1,
+        config.service_id.as_str()
+    );
+    // With two markets configured, nothing is guessed.
+    let res = app
+        .get(&format!("/api/tiktokshop/auth?wallet={}", wallet.address()))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("market=us"));
+    let res = app
+        .get(&format!(
+            "/api/tiktokshop/auth?wallet={}&market=moon",
+            wallet.address()
+        ))
+        .await;
+    assert_eq!(res.status(), 400);
+    // A US seller connects through the US page.
+    let callback = app
+        .consent(us.as_str(), ("persona", "seller-boutique"))
+        .await;
+    assert_eq!(
+        app.callback(&callback).await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+}
+
+#[tokio::test]
+async fn a_shop_connected_to_one_wallet_is_refused_to_another_with_how_to_move_it() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    app.connect(&wallet, "seller-boutique").await;
+    // The same browser (so the same sandbox shop) signs in with another wallet.
+    let second = TestWallet::new(9);
+    app.sign_in(&second).await;
+    assert_eq!(
+        app.connect(&second, "seller-boutique").await,
+        "/dashboard?tiktokshop_error=already_linked"
+    );
+    assert_eq!(app.connections().await, serde_json::json!([]));
+    let html = app
+        .get("/dashboard?tiktokshop_error=already_linked")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("already connected to another wallet"));
+    assert!(html.contains("disconnect the account there"));
+    // Another browser signs in to its own copy of the sandbox's personas: no conflict.
+    let other = TestApp {
+        client: crate::helpers::new_client(),
+        ..app
+    };
+    let third = TestWallet::new(8);
+    other.sign_in(&third).await;
+    assert_eq!(
+        other.connect(&third, "seller-boutique").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+}
+
+#[tokio::test]
+async fn a_partner_account_and_a_creator_without_a_region_are_refused_clearly() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    assert_eq!(
+        app.connect(&wallet, "partner-agency").await,
+        "/dashboard?tiktokshop_error=partner_account"
+    );
+    assert_eq!(
+        app.connect_creator(&wallet, "creator-no-region").await,
+        "/dashboard?tiktokshop_error=region_unknown",
+        "never assumed to be in the US"
+    );
+    assert_eq!(app.connections().await, serde_json::json!([]));
+    let html = app
+        .get("/dashboard?tiktokshop_error=region_unknown")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("did not tell us which region"));
+}
+
+#[tokio::test]
+async fn the_indonesian_creator_connects_in_rupiah_with_its_parts_and_deductions() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    assert_eq!(
+        app.connect_creator(&wallet, "creator-id").await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let c = &app.connections().await[0];
+    assert_eq!(
+        (c["region"].as_str(), c["currency"].as_str()),
+        (Some("ID"), Some("IDR"))
+    );
+    let persona = server::sandbox::personas::persona("creator-id").unwrap();
+    let book = app
+        .state
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .affiliate_book(persona, server::clock::unix_now())
+        .unwrap();
+    close(
+        &c["revenueData"]["affiliateCommission"],
+        book.verified_commission() as f64,
+    );
+}
+
+#[tokio::test]
+async fn an_app_store_install_is_held_for_its_browser_until_a_wallet_claims_it() {
+    let app = spawn_app(Db::Sqlite).await;
+    // The seller installs from the App Store: TikTok comes back without a state.
+    let res = app
+        .client
+        .post(app.url("/sandbox/appstore"))
+        .form(&[("persona", "seller-boutique")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let callback = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(!callback.contains("state="));
+    assert_eq!(
+        app.callback(&callback).await,
+        "/dashboard?tiktokshop_install=pending"
+    );
+    let html = app.get("/dashboard").await.text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"install-pending\""),
+        "the dashboard asks for a wallet"
+    );
+    // Another browser cannot claim it.
+    let other = TestApp {
+        client: crate::helpers::new_client(),
+        address: app.address.clone(),
+        state: app.state.clone(),
+        db: app.db.beside(),
+    };
+    let stranger = TestWallet::new(7);
+    other.sign_in(&stranger).await;
+    assert_eq!(
+        claim(&other, &stranger).await,
+        "/dashboard?tiktokshop_error=install_expired"
+    );
+    // This browser signs in and claims it for its wallet, once.
+    let wallet = TestWallet::new(1);
+    app.sign_in(&wallet).await;
+    assert_eq!(
+        claim(&app, &wallet).await,
+        "/dashboard?tiktokshop_connected=true"
+    );
+    let shown = app.connections().await;
+    assert_eq!(shown[0]["shopName"], "Mia's Boutique");
+    close(&shown[0]["revenueData"]["totalRevenue"], 15_000.0);
+    assert_eq!(
+        claim(&app, &wallet).await,
+        "/dashboard?tiktokshop_error=install_expired"
+    );
+    assert_eq!(other.connections().await, serde_json::json!([]));
+}
+
+async fn claim(app: &TestApp, wallet: &TestWallet) -> String {
+    let res = app
+        .client
+        .post(app.url("/api/tiktokshop/claim"))
+        .form(&[("wallet", wallet.address())])
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    res.json::<String>().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_hybrid_persona_reconciles_each_source_against_what_can_verify_it() {
+    let (app, wallet) = signed_in_app(Db::Sqlite).await;
+    app.connect(&wallet, "hybrid").await;
+    app.connect_creator(&wallet, "hybrid").await;
+    let list = app.connections().await;
+    let by_kind = |kind: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["accountKind"] == kind)
+            .unwrap()["revenueData"]["reconciliation"]
+            .clone()
+    };
+    let shop = by_kind("shop");
+    let creator = by_kind("creator");
+    assert_eq!(shop["verifiedBy"], "statements", "{shop}");
+    assert_ne!(shop["status"], "unavailable", "{shop}");
+    assert_eq!(creator["verifiedBy"], "settled_commission", "{creator}");
+    for c in list.as_array().unwrap() {
+        assert!(
+            c["fetchIssues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["code"] != "missing_permission"),
+            "no permission that was granted is blamed: {c}"
+        );
+    }
+    assert_ne!(app.score().await["reconciliation"], "unavailable");
 }

@@ -82,6 +82,16 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The same app seen from another browser (its own cookie jar); `self` keeps the database.
+    pub fn another_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: new_client(),
+            state: self.state.clone(),
+            db: self.db.beside(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -136,9 +146,12 @@ pub async fn spawn_app_on(
     let address = format!("http://127.0.0.1:{port}");
     let data_dir = db._dir.path().join("data");
     let data_dir = data_dir.display().to_string();
+    // The callback waits for small shops' first syncs, so tests read their figures at once
+    // (a test about the wait sets it lower).
     let mut vars = vec![
         ("APP_URL", address.as_str()),
         ("DATA_DIR", data_dir.as_str()),
+        ("CONNECT_WAIT_SECS", "60"),
     ];
     vars.extend_from_slice(extra);
     let settings = test_settings(&db.url, &vars);
@@ -167,6 +180,7 @@ pub async fn spawn_app_beside(first: &TestApp, extra: &[(&str, &str)]) -> TestAp
     let mut vars = vec![
         ("APP_URL", address.as_str()),
         ("DATA_DIR", data_dir.as_str()),
+        ("CONNECT_WAIT_SECS", "60"),
     ];
     vars.extend_from_slice(extra);
     let settings = test_settings(&first.db.url, &vars);

@@ -1,15 +1,12 @@
 //! A test wallet: a fixed secp256k1 key signing EIP-191 `personal_sign` messages, and the
 //! flows a browser performs (sign in, connect a sandbox persona) driven over HTTP.
 
-use k256::ecdsa::SigningKey;
-use sha3::{Digest, Keccak256};
+use server::load::Wallet;
 
 use crate::helpers::TestApp;
 
 /// A wallet with a private key.
-pub struct TestWallet {
-    key: SigningKey,
-}
+pub struct TestWallet(Wallet);
 
 impl TestWallet {
     /// A deterministic wallet from a one-byte seed (seed 1 is Hardhat's first test account).
@@ -21,40 +18,17 @@ impl TestWallet {
                 .unwrap(),
             n => [n; 32],
         };
-        TestWallet {
-            key: SigningKey::from_bytes(&bytes.into()).expect("a valid key"),
-        }
+        TestWallet(Wallet::from_key(bytes).expect("a valid key"))
     }
 
     /// The EIP-55 checksummed address.
     pub fn address(&self) -> String {
-        let point = self.key.verifying_key().to_encoded_point(false);
-        let hash = Keccak256::digest(&point.as_bytes()[1..]);
-        let lower = hex::encode(&hash[12..]);
-        let check = Keccak256::digest(lower.as_bytes());
-        let mut out = String::from("0x");
-        for (i, c) in lower.chars().enumerate() {
-            let nibble = (check[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0xf;
-            out.push(if c.is_ascii_alphabetic() && nibble >= 8 {
-                c.to_ascii_uppercase()
-            } else {
-                c
-            });
-        }
-        out
+        self.0.address()
     }
 
     /// `personal_sign`: 65 bytes r || s || v (27/28), hex with 0x.
     pub fn sign(&self, message: &str) -> String {
-        let prefixed = format!("\x19Ethereum Signed Message:\n{}{}", message.len(), message);
-        let digest = Keccak256::digest(prefixed.as_bytes());
-        let (signature, recovery) = self
-            .key
-            .sign_prehash_recoverable(&digest)
-            .expect("signing works");
-        let mut bytes = signature.to_bytes().to_vec();
-        bytes.push(27 + recovery.to_byte());
-        format!("0x{}", hex::encode(bytes))
+        self.0.sign(message)
     }
 }
 
@@ -123,35 +97,47 @@ impl TestApp {
         );
     }
 
-    /// Starts an authorization and returns the authorize URL.
+    /// Starts a seller authorization (rest of world) and returns the authorize URL.
     pub async fn auth_url(&self, wallet: &TestWallet) -> String {
+        self.auth_url_for(wallet, "account=seller&market=global")
+            .await
+    }
+
+    /// Starts an authorization with extra query parameters (`account=creator`, `market=us`).
+    pub async fn auth_url_for(&self, wallet: &TestWallet, query: &str) -> String {
         let res = self
-            .get(&format!("/api/tiktokshop/auth?wallet={}", wallet.address()))
+            .get(&format!(
+                "/api/tiktokshop/auth?wallet={}&{query}",
+                wallet.address()
+            ))
             .await;
-        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.status(),
+            200,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
         let body: serde_json::Value = res.json().await.unwrap();
         body["authUrl"].as_str().expect("authUrl").to_string()
     }
 
-    /// On the sandbox's consent page, submits `choice` (`persona=<id>` or `action=deny`) and
-    /// returns TikTok's redirect back to the app (the callback URL).
+    /// On the sandbox's consent page, submits `choice` (`persona=<id>` or `action=deny`) with
+    /// the form's hidden fields and returns TikTok's redirect back to the app (the callback URL).
     pub async fn consent(&self, auth_url: &str, choice: (&str, &str)) -> String {
         let page = self.client.get(auth_url).send().await.unwrap();
-        assert_eq!(page.status(), 200);
+        assert_eq!(page.status(), 200, "{auth_url}");
         let html = page.text().await.unwrap();
-        let field = |name: &str| {
-            let re = regex_lite::Regex::new(&format!(r#"name="{name}" value="([^"]*)""#)).unwrap();
-            re.captures(&html)
-                .map(|c| c[1].to_string())
-                .unwrap_or_else(|| panic!("no {name} in the consent form"))
-        };
+        let hidden =
+            regex_lite::Regex::new(r#"<input type="hidden" name="([^"]+)" value="([^"]*)">"#)
+                .unwrap();
+        let mut form: Vec<(String, String)> = hidden
+            .captures_iter(&html)
+            .map(|c| (c[1].to_string(), c[2].replace("&amp;", "&")))
+            .collect();
+        assert!(!form.is_empty(), "no hidden fields in the consent form");
+        form.push((choice.0.to_string(), choice.1.to_string()));
         let action = regex_lite::Regex::new(r#"<form method="post" action="([^"]+)""#).unwrap();
         let action = action.captures(&html).expect("a form")[1].to_string();
-        let form = [
-            ("service_id", field("service_id")),
-            ("state", field("state")),
-            (choice.0, choice.1.to_string()),
-        ];
         // The form posts to the consent page's own server (the sandbox, mounted or standalone).
         let target = url::Url::parse(auth_url).unwrap().join(&action).unwrap();
         let res = self.client.post(target).form(&form).send().await.unwrap();
@@ -170,9 +156,17 @@ impl TestApp {
         res.headers()["location"].to_str().unwrap().to_string()
     }
 
-    /// The whole connect flow for a persona; returns the dashboard URL the app redirects to.
+    /// The whole connect flow for a persona on the seller page (rest of world); returns the
+    /// dashboard URL the app redirects to.
     pub async fn connect(&self, wallet: &TestWallet, persona: &str) -> String {
         let auth_url = self.auth_url(wallet).await;
+        let callback = self.consent(&auth_url, ("persona", persona)).await;
+        self.callback(&callback).await
+    }
+
+    /// The connect flow on the creator page.
+    pub async fn connect_creator(&self, wallet: &TestWallet, persona: &str) -> String {
+        let auth_url = self.auth_url_for(wallet, "account=creator").await;
         let callback = self.consent(&auth_url, ("persona", persona)).await;
         self.callback(&callback).await
     }

@@ -37,7 +37,7 @@ async fn signing_in_binds_the_wallet_to_a_new_session(db: Db) {
     let me: serde_json::Value = app.get("/api/wallet/me").await.json().await.unwrap();
     assert_eq!(me["address"], wallet.address());
     let events = app.state.db.recent_events(1).await.unwrap();
-    assert_eq!(events[0].0, "wallet_sign_in");
+    assert_eq!(events[0].kind, "wallet_sign_in");
 }
 
 async fn a_replayed_sign_in_message_is_rejected(db: Db) {
