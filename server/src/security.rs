@@ -1,5 +1,6 @@
 //! Security headers on every response, with a fresh CSP nonce per request that Leptos puts on
-//! its hydration scripts.
+//! its hydration scripts; `Cache-Control: no-store` on every answer that may carry personal
+//! data; HSTS when the site is served over HTTPS.
 
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -31,8 +32,22 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
+/// Whether the site is served over HTTPS (HSTS is sent then).
+#[derive(Clone, Copy, Debug)]
+pub struct Https(pub bool);
+
+/// Paths whose answers may carry personal data: never stored by a browser or proxy.
+fn personal(path: &str) -> bool {
+    path == "/dashboard" || path.starts_with("/api/") || path.starts_with("/share/")
+}
+
 /// Middleware: mints the nonce and sets the security headers.
-pub async fn headers(mut req: Request, next: Next) -> Response {
+pub async fn headers(
+    axum::extract::State(https): axum::extract::State<Https>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let no_store = personal(req.uri().path());
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(req).await;
@@ -46,5 +61,31 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
+    );
+    if https.0 {
+        headers.insert(
+            http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    if no_store {
+        headers.insert(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
     response
 }

@@ -1,6 +1,6 @@
 //! Operations endpoints: liveness, readiness, metrics.
 
-use crate::helpers::{spawn_app, Db};
+use crate::helpers::{spawn_app, spawn_app_with, Db};
 use crate::on_both_databases;
 
 async fn healthz_answers_ok(db: Db) {
@@ -17,11 +17,20 @@ async fn readyz_answers_200_when_the_database_is_reachable(db: Db) {
 }
 
 async fn metrics_count_requests_by_route_and_status(db: Db) {
-    let app = spawn_app(db).await;
+    let app = spawn_app_with(db, &[("METRICS_TOKEN", "scrape-me")]).await;
     app.get("/healthz").await;
     app.get("/healthz").await;
     app.get("/no-such-page").await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("scrape-me")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
         text.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"),
         "{text}"
@@ -58,17 +67,20 @@ async fn migrations_create_the_audit_trail(db: Db) {
     let app = spawn_app(db).await;
     app.state
         .db
-        .record_event("test", Some("0xabc"), "hello")
+        .record_event("test", Some("0xabc"), "hello", 1_700_000_000)
         .await
         .expect("insert");
     let events = app.state.db.recent_events(5).await.expect("select");
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
     assert_eq!(
-        events,
-        vec![(
-            "test".to_string(),
-            Some("0xabc".to_string()),
-            "hello".to_string()
-        )]
+        (
+            e.kind.as_str(),
+            e.wallet.as_deref(),
+            e.detail.as_str(),
+            e.occurred_at
+        ),
+        ("test", Some("0xabc"), "hello", 1_700_000_000)
     );
 }
 

@@ -1,0 +1,377 @@
+//! The front door, from outside, on a default local run: metrics nobody can grow or read
+//! without the token, rate limits, CSRF refusals, no-store answers, security headers, a
+//! half-sent request dropped, session lifetimes and "sign out everywhere".
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::helpers::{new_client, spawn_app, spawn_app_with, Db, TestApp};
+use crate::on_both_databases;
+use crate::signer::TestWallet;
+
+async fn metrics(app: &TestApp) -> String {
+    app.client
+        .get(app.url("/metrics"))
+        .bearer_auth("scrape-me")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn made_up_methods_do_not_grow_the_metrics_and_metrics_are_not_public() {
+    let app = spawn_app_with(Db::Sqlite, &[("METRICS_TOKEN", "scrape-me")]).await;
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        401,
+        "no token, no metrics"
+    );
+    let wrong = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let made_up = |from: usize| {
+        let app = &app;
+        async move {
+            for i in from..from + 300 {
+                let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+                app.client
+                    .request(method, app.url(&format!("/made/up/path/{i}")))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    metrics(&app).await; // the scrape's own series exist from here on
+    made_up(0).await;
+    let after_300 = metrics(&app).await;
+    assert!(!after_300.contains("MADEUP"), "{after_300}");
+    assert!(
+        !after_300.contains("/made/up"),
+        "raw paths never become labels"
+    );
+    assert!(after_300.contains("method=\"other\""), "{after_300}");
+    made_up(300).await;
+    let after_600 = metrics(&app).await;
+    let series = |text: &str| {
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                l.rsplit_once(' ')
+                    .map(|(name, _)| name.to_string())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        series(&after_300),
+        series(&after_600),
+        "300 more made-up methods and paths add no series"
+    );
+}
+
+#[tokio::test]
+async fn without_a_token_or_address_metrics_are_not_served_at_all() {
+    let app = spawn_app(Db::Sqlite).await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+}
+
+#[tokio::test]
+async fn four_hundred_nonce_requests_from_one_address_are_throttled() {
+    let app = spawn_app(Db::Sqlite).await;
+    let mut ok = 0;
+    let mut limited = None;
+    for _ in 0..400 {
+        let res = new_client()
+            .get(app.url("/api/wallet/nonce"))
+            .send()
+            .await
+            .unwrap();
+        match res.status().as_u16() {
+            200 => ok += 1,
+            429 => {
+                limited.get_or_insert(res);
+            }
+            other => panic!("answered {other}"),
+        }
+    }
+    assert!(
+        (20..=30).contains(&ok),
+        "about the minute's budget (20) was served: {ok}"
+    );
+    let limited = limited.expect("the rest were throttled");
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .contains("Too many requests"));
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_configured_header_names_the_client() {
+    let app = spawn_app_with(
+        Db::Sqlite,
+        &[
+            ("CLIENT_IP_HEADER", "x-forwarded-for"),
+            ("RATE_LIMIT_NONCE_PER_MIN", "2"),
+        ],
+    )
+    .await;
+    let nonce = |ip: &'static str| {
+        new_client()
+            .get(app.url("/api/wallet/nonce"))
+            .header("x-forwarded-for", ip)
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(nonce("203.0.113.1").await.unwrap().status(), 200);
+    }
+    assert_eq!(nonce("203.0.113.1").await.unwrap().status(), 429);
+    assert_eq!(
+        nonce("203.0.113.2").await.unwrap().status(),
+        200,
+        "another client has its own budget"
+    );
+}
+
+async fn cross_site_writes_are_refused(db: Db) {
+    let app = spawn_app(db).await;
+    let body = serde_json::json!({ "message": "x", "signature": "0x00" });
+    let post = || new_client().post(app.url("/api/wallet/verify"));
+    let foreign = post()
+        .header("origin", "https://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    let plain = post()
+        .header("origin", "https://evil.example")
+        .header("content-type", "text/plain")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 403);
+    let plain_same_site = post()
+        .header("origin", &app.address)
+        .header("content-type", "text/plain")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        plain_same_site.status(),
+        403,
+        "a text/plain write is refused even from our origin"
+    );
+    let fetch_metadata = post()
+        .header("sec-fetch-site", "cross-site")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch_metadata.status(), 403);
+    let ours = post()
+        .header("origin", &app.address)
+        .header("sec-fetch-site", "same-origin")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ours.status(),
+        400,
+        "our own page's write reaches the sign-in (which refuses the message)"
+    );
+    // The OAuth callback is a top-level GET from TikTok's site: never refused as cross-site.
+    let callback = new_client()
+        .get(app.url("/api/tiktokshop/callback?code=c&state=unknown"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert!(callback.status().is_redirection(), "{}", callback.status());
+    assert!(callback.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("tiktokshop_error=state_invalid"));
+}
+
+async fn personal_answers_are_never_cached_and_security_headers_are_set(db: Db) {
+    let app = spawn_app(db).await;
+    let wallet = TestWallet::new(7);
+    app.sign_in(&wallet).await;
+    for path in [
+        "/dashboard",
+        "/api/connections",
+        "/api/score",
+        "/api/wallet/me",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let headers = res.headers();
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert_eq!(
+            headers["cross-origin-opener-policy"], "same-origin",
+            "{path}"
+        );
+        assert_eq!(
+            headers["cross-origin-resource-policy"], "same-origin",
+            "{path}"
+        );
+        assert!(headers.contains_key("permissions-policy"), "{path}");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "no HSTS over plain http"
+        );
+    }
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent() {
+    let app = spawn_app_with(Db::Sqlite, &[("APP_URL", "https://shopscore.example")]).await;
+    let res = app.get("/api/wallet/nonce").await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("__Host-shopscore_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain="),
+        "{cookie}"
+    );
+    assert!(res.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    let plain = spawn_app(Db::Sqlite).await;
+    let res = plain.get("/api/wallet/nonce").await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("shopscore_session=") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn a_half_sent_request_is_dropped() {
+    let app = spawn_app_with(Db::Sqlite, &[("HEADER_READ_TIMEOUT_SECS", "1")]).await;
+    let mut socket = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    socket
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 512];
+    // The server closes the connection (perhaps after a 408); it never waits for the rest.
+    let read = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match socket.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(
+        read.is_ok(),
+        "the half-sent request was still open after 30 s"
+    );
+}
+
+async fn an_anonymous_session_is_short_and_a_signed_in_one_has_an_absolute_end(db: Db) {
+    let app = spawn_app(db).await;
+    let res = app.get("/api/wallet/nonce").await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    let max_age: i64 = cookie
+        .split(';')
+        .find_map(|part| part.trim().strip_prefix("Max-Age="))
+        .map(|v| v.parse().unwrap())
+        .or_else(|| {
+            // tower-sessions writes Expires; read it back as seconds from now.
+            let expires = cookie
+                .split(';')
+                .find_map(|part| part.trim().strip_prefix("Expires="))?;
+            let at = time::OffsetDateTime::parse(
+                expires,
+                &time::format_description::well_known::Rfc2822,
+            )
+            .ok()?;
+            Some((at - time::OffsetDateTime::now_utc()).whole_seconds())
+        })
+        .expect("the pre-sign-in cookie expires");
+    assert!(
+        (60..=15 * 60 + 5).contains(&max_age),
+        "a pre-sign-in session lasts minutes: {max_age} s ({cookie})"
+    );
+
+    let short = spawn_app_with(db, &[("SESSION_MAX_SECS", "2")]).await;
+    let wallet = TestWallet::new(8);
+    short.sign_in(&wallet).await;
+    let me: serde_json::Value = short.get("/api/wallet/me").await.json().await.unwrap();
+    assert_eq!(me["address"], wallet.address());
+    tokio::time::sleep(Duration::from_millis(3_100)).await;
+    let me: serde_json::Value = short.get("/api/wallet/me").await.json().await.unwrap();
+    assert!(
+        me.is_null(),
+        "past the absolute lifetime the session is over, used or not: {me}"
+    );
+}
+
+async fn signing_out_everywhere_ends_every_session_of_the_wallet(db: Db) {
+    let app = spawn_app(db).await;
+    let wallet = TestWallet::new(9);
+    let other_wallet = TestWallet::new(10);
+    let laptop = app.another_browser();
+    let phone = app.another_browser();
+    let someone_else = app.another_browser();
+    laptop.sign_in(&wallet).await;
+    phone.sign_in(&wallet).await;
+    someone_else.sign_in(&other_wallet).await;
+    let ended = laptop
+        .client
+        .post(laptop.url("/api/wallet/logout-everywhere"))
+        .header("origin", &laptop.address)
+        .form(&[("", "")][..0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 200, "{}", ended.text().await.unwrap());
+    for (who, app) in [("laptop", &laptop), ("phone", &phone)] {
+        let me: serde_json::Value = app.get("/api/wallet/me").await.json().await.unwrap();
+        assert!(me.is_null(), "{who} is signed out: {me}");
+    }
+    let me: serde_json::Value = someone_else
+        .get("/api/wallet/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["address"], other_wallet.address(), "other wallets stay");
+}
+
+on_both_databases!(
+    cross_site_writes_are_refused,
+    personal_answers_are_never_cached_and_security_headers_are_set,
+    an_anonymous_session_is_short_and_a_signed_in_one_has_an_absolute_end,
+    signing_out_everywhere_ends_every_session_of_the_wallet,
+);
