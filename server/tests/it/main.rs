@@ -4,9 +4,14 @@
 mod helpers;
 
 mod connect;
+mod engine;
+mod front_door;
+mod fuzz_smoke;
 mod health;
+mod insights;
 mod pages;
 mod sandbox;
+mod shares;
 mod signer;
 mod startup;
 mod store;
