@@ -77,7 +77,7 @@ struct BenchSyncArgs {
     quiet: bool,
 }
 
-/// `shopscore bench-load [--wallets 50] [--clients 200] [--secs 60]`.
+/// `shopscore bench-load [--wallets 50] [--clients 200] [--secs 60] [--route /path …]`.
 #[derive(Debug, clap::Args)]
 struct BenchLoadArgs {
     /// Wallets signed in, each with one connected sandbox account.
@@ -89,6 +89,10 @@ struct BenchLoadArgs {
     /// Seconds the clients drive.
     #[arg(long, default_value_t = 60)]
     secs: u64,
+    /// A path the clients request (repeatable; default: /dashboard, /api/score,
+    /// /api/connections and /api/insights in turn).
+    #[arg(long = "route")]
+    routes: Vec<String>,
 }
 
 /// `shopscore sandbox --addr 127.0.0.1:PORT --app-key K --app-secret S --redirect-url URL`.
@@ -229,6 +233,7 @@ async fn bench_load(args: BenchLoadArgs) -> Result<(), String> {
         wallets: args.wallets,
         clients: args.clients,
         secs: args.secs,
+        routes: args.routes,
     })
     .await?;
     println!("{report}");

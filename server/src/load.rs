@@ -27,10 +27,13 @@ pub struct LoadArgs {
     pub clients: usize,
     /// How long the clients drive, in seconds.
     pub secs: u64,
+    /// The paths each client cycles through (default [`ROUTES`]); one path measures one
+    /// page's throughput.
+    pub routes: Vec<String>,
 }
 
-/// The pages and answers each client cycles through: what a signed-in borrower's browser and
-/// a lender's tooling read.
+/// The pages and answers each client cycles through by default: what a signed-in borrower's
+/// browser and a lender's tooling read.
 pub const ROUTES: [&str; 4] = [
     "/dashboard",
     "/api/score",
@@ -166,6 +169,9 @@ pub async fn run(args: LoadArgs) -> Result<LoadReport, String> {
     if args.wallets == 0 || args.clients == 0 {
         return Err("--wallets and --clients must be at least 1".into());
     }
+    if let Some(bad) = args.routes.iter().find(|r| !r.starts_with('/')) {
+        return Err(format!("--route {bad}: a path on the app, starting with /"));
+    }
     let dir = std::env::temp_dir().join(format!(
         "shopscore-load-{}",
         hex::encode(rand::random::<[u8; 6]>())
@@ -236,6 +242,11 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
     }
 
     eprintln!("driving {} clients for {} s…", args.clients, args.secs);
+    let routes: Arc<Vec<String>> = Arc::new(if args.routes.is_empty() {
+        ROUTES.iter().map(|r| r.to_string()).collect()
+    } else {
+        args.routes.clone()
+    });
     let running = Arc::new(AtomicBool::new(true));
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(args.clients);
@@ -243,16 +254,17 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
         let client = client_with(&jars[i % jars.len()])?;
         let running = running.clone();
         let origin = origin.clone();
+        let routes = routes.clone();
         tasks.push(tokio::spawn(async move {
-            let mut samples = vec![Samples::default(); ROUTES.len()];
+            let mut samples = vec![Samples::default(); routes.len()];
             let mut errors = Vec::new();
             let mut turn = i;
             while running.load(Ordering::Relaxed) {
-                let which = turn % ROUTES.len();
+                let which = turn % routes.len();
                 turn += 1;
                 let sent = Instant::now();
                 let outcome = match client
-                    .get(format!("{origin}{}", ROUTES[which]))
+                    .get(format!("{origin}{}", routes[which]))
                     .send()
                     .await
                 {
@@ -268,7 +280,7 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
                     Err(e) => {
                         samples[which].errors += 1;
                         if errors.len() < 3 {
-                            errors.push(format!("{}: {e}", ROUTES[which]));
+                            errors.push(format!("{}: {e}", routes[which]));
                         }
                     }
                 }
@@ -278,7 +290,7 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
     }
     tokio::time::sleep(Duration::from_secs(args.secs)).await;
     running.store(false, Ordering::Relaxed);
-    let mut per_route = vec![Samples::default(); ROUTES.len()];
+    let mut per_route = vec![Samples::default(); routes.len()];
     let mut first_errors = Vec::new();
     for task in tasks {
         let (samples, errors) = task.await.map_err(|e| format!("a client failed: {e}"))?;
@@ -297,11 +309,11 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
 
     let mut all: Vec<u32> = Vec::new();
-    let mut routes = Vec::new();
+    let mut by_route = Vec::new();
     let mut errors = 0;
-    for (route, samples) in ROUTES.iter().zip(per_route.iter_mut()) {
+    for (route, samples) in routes.iter().zip(per_route.iter_mut()) {
         samples.micros.sort_unstable();
-        routes.push((
+        by_route.push((
             route.to_string(),
             samples.micros.len() as u64 + samples.errors,
             percentile(&samples.micros, 0.50),
@@ -317,7 +329,7 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
         wallets: args.wallets,
         clients: args.clients,
         elapsed_s,
-        routes,
+        routes: by_route,
         requests,
         requests_per_s: requests as f64 / elapsed_s,
         p50_ms: percentile(&all, 0.50),

@@ -114,7 +114,7 @@ impl AuthStore for SqlDb {
         expires_at: i64,
         cap: i64,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO wallet_nonces (nonce, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )

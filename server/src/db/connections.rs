@@ -123,7 +123,7 @@ impl ConnectionStore for SqlDb {
         first_runs: &[(SourceKind, Vec<FirstRun>)],
         now: i64,
     ) -> Result<Connected, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         // One shop backs one wallet: refuse before writing anything.
         for account in accounts {
             let other = sqlx::query(
@@ -301,7 +301,7 @@ impl ConnectionStore for SqlDb {
     }
 
     async fn revoke_connection(&self, id: &str, now: i64) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let grant: Option<String> = sqlx::query(
             "UPDATE business_connections SET status = 'revoked', generation = generation + 1, \
                revoked_at = $1, sync_lease_token = NULL, sync_lease_until = NULL \
@@ -323,7 +323,7 @@ impl ConnectionStore for SqlDb {
     }
 
     async fn delete_connection(&self, wallet: &str, id: &str) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let grant: Option<String> = sqlx::query(
             "DELETE FROM business_connections WHERE id = $1 AND wallet = $2 RETURNING grant_id",
         )

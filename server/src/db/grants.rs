@@ -177,7 +177,7 @@ impl GrantStore for SqlDb {
     }
 
     async fn revoke_grant(&self, id: &str, now: i64) -> Result<Vec<String>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let rows = sqlx::query(
             "UPDATE business_connections SET status = 'revoked', generation = generation + 1, \
                revoked_at = $1, sync_lease_token = NULL, sync_lease_until = NULL \

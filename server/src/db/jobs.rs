@@ -293,7 +293,7 @@ impl JobStore for SqlDb {
         resources: &[&str],
         now: i64,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         fence(&mut tx, lease).await?;
         for resource in resources {
             sqlx::query(
@@ -316,7 +316,7 @@ impl JobStore for SqlDb {
         resources: &[&str],
         now: i64,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for resource in resources {
             sqlx::query(
                 "UPDATE sync_jobs SET requested = 1, \
@@ -354,7 +354,7 @@ impl JobStore for SqlDb {
         resource: &str,
         o: &JobOutcome,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         fence(&mut tx, lease).await?;
         let issue = o.issue.as_ref().map(|i| to_json("issue", i)).transpose()?;
         let failed = i64::from(issue.is_some());
@@ -436,7 +436,7 @@ impl JobStore for SqlDb {
         lease: &RunLease,
         slices: &[Checkpoint],
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         fence(&mut tx, lease).await?;
         for slice in slices {
             insert_checkpoint(&mut tx, &lease.connection_id, slice).await?;
@@ -446,7 +446,7 @@ impl JobStore for SqlDb {
     }
 
     async fn update_checkpoint(&self, lease: &RunLease, k: &Checkpoint) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         fence(&mut tx, lease).await?;
         insert_checkpoint(&mut tx, &lease.connection_id, k).await?;
         tx.commit().await?;
@@ -460,7 +460,7 @@ impl JobStore for SqlDb {
         issues: &[app::api::FetchIssue],
         synced_at: Option<i64>,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         fence(&mut tx, lease).await?;
         sqlx::query(
             "UPDATE business_connections SET source_info = $1, fetch_issues = $2, \

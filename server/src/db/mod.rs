@@ -122,6 +122,20 @@ pub struct SqlDb {
     sessions: AnySessionStore,
 }
 
+impl SqlDb {
+    /// A transaction that will write. On SQLite it takes the write lock at `BEGIN IMMEDIATE`:
+    /// a deferred transaction that reads and then writes fails at once (`SQLITE_BUSY`, which
+    /// the busy timeout cannot wait out) when another connection wrote in between.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
 #[async_trait]
 impl Database for SqlDb {
     async fn migrate(&self) -> Result<(), DbError> {

@@ -69,7 +69,7 @@ impl RecordStore for SqlDb {
                     .map_err(|e| DbError::Corrupt(e.to_string()))
             })
             .collect::<Result<_, _>>()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         // The fence: nothing is written unless this run still holds the lease.
         fence(&mut tx, lease).await?;
         insert_checkpoint(&mut tx, &lease.connection_id, k).await?;
@@ -126,7 +126,7 @@ impl RecordStore for SqlDb {
         kind: &str,
         ids: &[String],
     ) -> Result<u64, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         fence(&mut tx, lease).await?;
         let mut deleted = 0;
         for chunk in ids.chunks(CHUNK) {

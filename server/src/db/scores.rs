@@ -71,7 +71,7 @@ impl ScoreStore for SqlDb {
         view: &app::api::ScoreView,
         insights: &Insights,
     ) -> Result<i64, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO score_history (wallet, model_version, inputs_digest, computed_at, score, grade, income, report) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

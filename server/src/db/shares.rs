@@ -167,7 +167,7 @@ impl ShareStore for SqlDb {
     }
 
     async fn revoke_share(&self, wallet: &str, id: &str, now: i64) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let uid: Option<String> = sqlx::query(
             "UPDATE lender_shares SET revoked_at = $1 WHERE id = $2 AND wallet = $3 \
              AND revoked_at IS NULL RETURNING attestation_uid",

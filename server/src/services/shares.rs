@@ -42,8 +42,15 @@ fn sealed_for(id: &str) -> String {
     format!("share/{id}")
 }
 
+/// Whole US cents, rounded to the nearest cent (a threshold the borrower typed).
 fn cents(usd: f64) -> u64 {
     (usd * 100.0).round().max(0.0) as u64
+}
+
+/// Whole US cents, never more than `usd` (a figure the lender reads is never rounded up; the
+/// small tolerance keeps a value like 4333.33 stored as 4333.3299999 at 433333).
+fn cents_floor(usd: f64) -> u64 {
+    (usd * 100.0 + 1e-6).floor().max(0.0) as u64
 }
 
 /// The shares service.
@@ -121,7 +128,7 @@ impl ShareService {
                 AppError::BadRequest("There is no score to share yet: connect a shop first.".into())
             })?;
         let view = score.view;
-        let monthly = cents(view.monthly_income_usd);
+        let monthly = cents_floor(view.monthly_income_usd);
         let threshold = match scope {
             ShareScope::Full => None,
             ShareScope::Threshold => {
@@ -393,5 +400,24 @@ impl ShareService {
             },
             Err(e) => invalid(e.reason()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_income_a_credential_states_is_never_rounded_up() {
+        assert_eq!(cents_floor(4333.335), 433333);
+        assert_eq!(cents_floor(4333.33), 433333);
+        assert_eq!(cents_floor(4750.0), 475000);
+        assert_eq!(cents_floor(0.009), 0);
+        assert_eq!(cents_floor(-3.0), 0);
+        assert_eq!(
+            cents(4333.336),
+            433334,
+            "a typed threshold is read to the nearest cent"
+        );
     }
 }
