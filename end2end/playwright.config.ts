@@ -71,6 +71,14 @@ export default defineConfig({
       DATA_DIR: dataDir,
       DATABASE_URL: `sqlite://${dataDir}/shopscore.db`,
       RUST_LOG: 'info',
+      // Every browser of the suite is 127.0.0.1 and signs in a fresh wallet per test: the
+      // per-address limits would throttle the suite itself (they are tested in the Rust suite,
+      // tests/it/front_door.rs).
+      RATE_LIMIT_NONCE_PER_MIN: '10000',
+      RATE_LIMIT_SIGN_IN_PER_MIN: '10000',
+      RATE_LIMIT_AUTHORIZE_PER_MIN: '10000',
+      RATE_LIMIT_CALLBACK_PER_MIN: '10000',
+      RATE_LIMIT_SHARES_PER_MIN: '10000',
     },
   },
 });

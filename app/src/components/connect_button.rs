@@ -82,6 +82,21 @@ pub fn TikTokShopConnectButton(
     };
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
+    // A market picked before the page hydrated is only in the DOM: read it once the radios are
+    // there, so the button does not stay disabled with a choice on screen.
+    let us_radio = NodeRef::<leptos::html::Input>::new();
+    let global_radio = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        let us = us_radio.get().is_some_and(|i| i.checked());
+        let global = global_radio.get().is_some_and(|i| i.checked());
+        if chosen.get_untracked().is_none() {
+            if us {
+                set_chosen.set(Some("us".into()));
+            } else if global {
+                set_chosen.set(Some("global".into()));
+            }
+        }
+    });
     let label = label.unwrap_or_else(|| "Connect TikTok Shop".to_string());
     let group = format!("market-{}", group_suffix(&label));
     let signed_in = wallet.is_some();
@@ -140,12 +155,12 @@ pub fn TikTokShopConnectButton(
                         <fieldset class="market-choice" data-testid="market-choice">
                             <legend>"Where is your shop registered?"</legend>
                             <label>
-                                <input type="radio" name=group.clone() value="us" data-testid="market-us"
+                                <input type="radio" name=group.clone() value="us" data-testid="market-us" node_ref=us_radio
                                     on:change=move |_| set_chosen.set(Some("us".into())) />
                                 " United States"
                             </label>
                             <label>
-                                <input type="radio" name=group value="global" data-testid="market-global"
+                                <input type="radio" name=group value="global" data-testid="market-global" node_ref=global_radio
                                     on:change=move |_| set_chosen.set(Some("global".into())) />
                                 " Anywhere else"
                             </label>

@@ -37,7 +37,13 @@ struct Paths {
 
 impl Paths {
     fn discover() -> Result<Paths> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        // `cargo run` sets CARGO_MANIFEST_DIR for the checkout it runs in; the compile-time value
+        // is only a fallback (one target directory may serve several checkouts, and their
+        // `target/debug/xtask` is the same file).
+        let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        let root = manifest
             .ancestors()
             .nth(2)
             .context("the xtask crate lives two levels below the workspace root")?
