@@ -1,5 +1,8 @@
 //! The shopscore Leptos app: the shell, the router, pages, components and the server functions
 //! that cross the wire. Built twice: with `ssr` into the server and with `hydrate` into wasm.
+// The dashboard's view types nest deeply when components are not erased (`--cfg
+// erase_components` is set for cargo in .cargo/config.toml; cargo-fuzz replaces RUSTFLAGS).
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

@@ -6,7 +6,7 @@
 //! non-zero on any error. Loopback only: it never takes an address to aim at.
 //!
 //! The per-address rate limits are raised for the run (every client is 127.0.0.1); they are
-//! tested on their own (`tests/it/health.rs`).
+//! tested on their own (`tests/it/front_door.rs`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -96,17 +96,17 @@ impl Wallet {
     }
 }
 
-/// The standard EIP-4361 text the sign-in button asks a wallet to sign.
+/// The standard EIP-4361 text the sign-in button asks a wallet to sign, for `chain_id`.
 pub fn siwe_message(
     domain: &str,
     uri: &str,
     address: &str,
     nonce: &str,
     issued_at: &str,
+    chain_id: u64,
 ) -> String {
     format!(
-        "{domain} wants you to sign in with your Ethereum account:\n{address}\n\nSign in to shopscore to see your verified income.\n\nURI: {uri}\nVersion: 1\nChain ID: {}\nNonce: {nonce}\nIssued At: {issued_at}",
-        app::siwe::CHAIN_ID
+        "{domain} wants you to sign in with your Ethereum account:\n{address}\n\nSign in to shopscore to see your verified income.\n\nURI: {uri}\nVersion: 1\nChain ID: {chain_id}\nNonce: {nonce}\nIssued At: {issued_at}"
     )
 }
 
@@ -171,6 +171,11 @@ pub async fn run(args: LoadArgs) -> Result<LoadReport, String> {
     }
     if let Some(bad) = args.routes.iter().find(|r| !r.starts_with('/')) {
         return Err(format!("--route {bad}: a path on the app, starting with /"));
+    }
+    if args.routes.iter().any(|r| r.starts_with("/api/live")) {
+        return Err(
+            "--route /api/live: the live stream never ends; it is not a request to time".into(),
+        );
     }
     let dir = std::env::temp_dir().join(format!(
         "shopscore-load-{}",
@@ -376,7 +381,14 @@ async fn prepare(
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| e.to_string())?;
     let domain = origin.trim_start_matches("http://");
-    let message = siwe_message(domain, origin, &wallet.address(), nonce, &issued_at);
+    let message = siwe_message(
+        domain,
+        origin,
+        &wallet.address(),
+        nonce,
+        &issued_at,
+        app::siwe::CHAIN_ID,
+    );
     let signed = client
         .post(format!("{origin}/api/wallet/verify"))
         .header("origin", origin)

@@ -159,16 +159,15 @@ pub enum CallbackStep {
     },
 }
 
-/// Reads a redirect's query (TikTok sends `code=null` with a refusal). Pure: never panics.
+/// Reads a redirect's query (TikTok sends `code=null` with a refusal). A state of ours is
+/// always redeemed (spent) before the code is judged. Pure: never panics.
 pub fn read_callback(params: CallbackParams) -> Result<CallbackStep, ConnectFailure> {
     let code = params.code.filter(|c| !c.is_empty() && c != "null");
-    if code.as_ref().is_some_and(|c| c.len() > MAX_CODE_LEN) {
-        return Err(ConnectFailure::CodeRejected);
-    }
     let denied = params.error.is_some();
     match params.state.filter(|s| !s.is_empty()) {
         None if denied => Err(ConnectFailure::ConsentDenied),
         None => match code {
+            Some(code) if code.len() > MAX_CODE_LEN => Err(ConnectFailure::CodeRejected),
             Some(code) => Ok(CallbackStep::Install { code }),
             None => Err(ConnectFailure::StateMissing),
         },

@@ -47,8 +47,9 @@ fn cents(usd: f64) -> u64 {
     (usd * 100.0).round().max(0.0) as u64
 }
 
-/// Whole US cents, never more than `usd` (a figure the lender reads is never rounded up; the
-/// small tolerance keeps a value like 4333.33 stored as 4333.3299999 at 433333).
+/// Whole US cents, never more than `usd`: the income is already whole cents (the dashboard's
+/// figure); flooring keeps floating-point noise from ever rounding it up (the small tolerance
+/// reads 4333.33 stored as 4333.3299999 as 433333).
 fn cents_floor(usd: f64) -> u64 {
     (usd * 100.0 + 1e-6).floor().max(0.0) as u64
 }
@@ -175,7 +176,16 @@ impl ShareService {
             threshold_usd_cents: threshold.unwrap_or(0),
         };
         let now = self.clock.now();
-        let expires_at = now + i64::from(r.expires_in_days) * 86_400;
+        // Never beyond the score's freshness: a credential signed today for a score computed
+        // weeks ago must not stay valid for the whole requested period.
+        let fresh_until = score.computed_at + i64::from(self.max_days) * 86_400;
+        if fresh_until <= now + 86_400 {
+            return Err(AppError::BadRequest(format!(
+                "Your score was computed more than {} days ago: reconnect or wait for the next sync before sharing it.",
+                self.max_days.saturating_sub(1)
+            )));
+        }
+        let expires_at = (now + i64::from(r.expires_in_days) * 86_400).min(fresh_until);
         let replaces = self.db.latest_attestation(wallet, now).await.map_err(db)?;
         let (attestation, uid) = self
             .attester

@@ -32,19 +32,7 @@ impl TestWallet {
     }
 }
 
-/// The standard EIP-4361 text.
-pub fn siwe_message(
-    domain: &str,
-    uri: &str,
-    address: &str,
-    nonce: &str,
-    issued_at: &str,
-    chain_id: u64,
-) -> String {
-    format!(
-        "{domain} wants you to sign in with your Ethereum account:\n{address}\n\nSign in to shopscore to see your verified income.\n\nURI: {uri}\nVersion: 1\nChain ID: {chain_id}\nNonce: {nonce}\nIssued At: {issued_at}"
-    )
-}
+pub use server::load::siwe_message;
 
 /// Now, RFC 3339 in UTC.
 pub fn now_rfc3339() -> String {

@@ -296,8 +296,16 @@ fn wasm_size(paths: &Paths) -> Result<()> {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .context("gzip")?;
-        child.stdin.take().context("gzip stdin")?.write_all(data)?;
-        Ok(child.wait_with_output()?.stdout.len())
+        // Feed gzip from another thread: writing everything before reading its output would
+        // deadlock once both pipes are full.
+        let mut stdin = child.stdin.take().context("gzip stdin")?;
+        let input = data.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let output = child.wait_with_output()?;
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the gzip writer panicked"))??;
+        Ok(output.stdout.len())
     };
     println!(
         "wasm {} bytes raw, {} bytes gzipped; js {} bytes raw, {} bytes gzipped",
