@@ -303,3 +303,49 @@ fn every_path_the_sandbox_serves_is_in_tiktoks_list() {
         );
     }
 }
+
+/// Every versioned Open API path written anywhere in the client or the sandbox (tests and
+/// comments included) is one TikTok documents: a path TikTok does not have fails in production.
+#[test]
+fn every_versioned_path_in_the_tiktok_and_sandbox_sources_is_in_tiktoks_list() {
+    let listed: std::collections::BTreeSet<String> = reference_endpoints()
+        .into_iter()
+        .map(|(_, p, _)| p)
+        .collect();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("tiktok"), root.join("sandbox")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut unknown = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, _) in text.match_indices("\"/") {
+            let literal = &text[i + 1..];
+            let Some(end) = literal.find('"') else {
+                continue;
+            };
+            let path = &literal[..end];
+            let mut parts = path.trim_start_matches('/').split('/');
+            let (Some(_area), Some(version)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let versioned = version.len() == 6 && version.bytes().all(|b| b.is_ascii_digit());
+            if versioned && !path.contains(' ') && !listed.contains(path) {
+                unknown.push(format!("{}: {path}", file.display()));
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "not in TikTok's reference: {unknown:#?}"
+    );
+}

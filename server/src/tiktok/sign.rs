@@ -111,7 +111,7 @@ mod tests {
     const SECRET: &str = "e59af819cc";
     const KAT_GET: &str = "425770526363e4b7399c52969942155b15f8785f5386246ccc2f618a67cb5f98";
     const KAT_POST: &str = "15dcf4c19ec89ca997d1ef42bffe1e7b4c76393da76553e5c03b4fa1ea243a15";
-    const KAT_EMPTY: &str = "dcff1af5a1feddc8955328a893cf54fd1e7a942cbc056e278b43a22b96c9a85b";
+    const KAT_EMPTY: &str = "cff9eb2d257054826028146be25745d0cb9c29c6388db6adc1f904a62fbce873";
 
     fn secret() -> AppSecret {
         AppSecret::new(SECRET)
@@ -157,12 +157,12 @@ mod tests {
         let with_empty = [("app_key", "29a39d"), ("page_token", ""), ("ids", "1,2")];
         let without = [("app_key", "29a39d"), ("ids", "1,2")];
         let a = SignableRequest {
-            path: "/order/202309/orders",
+            path: "/order/202507/orders",
             params: &with_empty,
             body: None,
         };
         let b = SignableRequest {
-            path: "/order/202309/orders",
+            path: "/order/202507/orders",
             params: &without,
             body: None,
         };
@@ -182,7 +182,7 @@ mod tests {
             ("ids", "1,2"),
         ];
         let request = SignableRequest {
-            path: "/order/202309/orders",
+            path: "/order/202507/orders",
             params: &params,
             body: None,
         };
@@ -193,7 +193,7 @@ mod tests {
     fn the_timestamp_passed_in_replaces_any_in_the_parameters() {
         let params = [("app_key", "29a39d"), ("timestamp", "1"), ("ids", "1,2")];
         let request = SignableRequest {
-            path: "/order/202309/orders",
+            path: "/order/202507/orders",
             params: &params,
             body: None,
         };
