@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
@@ -380,6 +380,16 @@ pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'stat
     }
 }
 
+/// The pages' route list, generated once per process. Generating it renders the app with
+/// resource loading suppressed through a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`): a resource another server in the process first polls meanwhile
+/// never loads, and its page's stream stalls (leptos issue #4773). Seen when tests started an
+/// app while another test's page rendered.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The full router: operations endpoints, Leptos pages and server functions, static files.
 pub fn router(state: AppState) -> Router {
     let site_info = SiteInfo {
@@ -417,7 +427,7 @@ pub fn router(state: AppState) -> Router {
         state.settings.app_url.origin().ascii_serialization(),
     ));
 
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let leptos_options = state.leptos_options.clone();
     let sandbox_routes = match &state.sandbox {
         Some(sandbox) => sandbox::router(sandbox.clone(), SandboxLayout::Mounted),

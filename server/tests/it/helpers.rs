@@ -141,6 +141,13 @@ pub async fn spawn_app_on(
     listener: tokio::net::TcpListener,
     extra: &[(&str, &str)],
 ) -> TestApp {
+    // `TEST_LOG=info` (an env filter) prints the apps' logs with each failing test's output.
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
     let db = FreshDb::new(kind).await;
     let port = listener.local_addr().expect("address").port();
     let address = format!("http://127.0.0.1:{port}");
@@ -197,11 +204,13 @@ pub async fn spawn_app_beside(first: &TestApp, extra: &[(&str, &str)]) -> TestAp
     }
 }
 
-/// A browser-like client: cookie jar, no automatic redirects (tests follow them explicitly).
+/// A browser-like client: cookie jar, no automatic redirects (tests follow them explicitly), and
+/// a bound on each exchange, so a response that stalls fails its test instead of hanging the run.
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        .timeout(std::time::Duration::from_secs(120))
         .build()
         .expect("client")
 }
