@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use tower_sessions::Session;
 
 use crate::api::{
-    AttesterInfo, ConnectOutcome, ConnectionView, CreatedShare, InsightsView, PendingInstall,
-    ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
+    AttesterInfo, ConnectOutcome, ConnectionView, CreatedShare, DashboardData, InsightsView,
+    PendingInstall, ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
 };
 use crate::error::AppError;
 
@@ -75,6 +75,9 @@ pub trait Services: Send + Sync + 'static {
     async fn wallet_logout(&self, session: &Session) -> Result<(), AppError>;
     /// Ends every session of the signed-in wallet; returns how many.
     async fn wallet_logout_everywhere(&self, session: &Session) -> Result<u64, AppError>;
+    /// Everything the dashboard shows this browser, read once: the signed-in wallet, its
+    /// connections, score, insights and shares, and an App Store install the browser holds.
+    async fn dashboard(&self, session: &Session) -> Result<DashboardData, AppError>;
     /// The signed-in wallet, if any.
     async fn current_wallet(&self, session: &Session) -> Result<Option<String>, AppError>;
     /// The TikTok Shop authorize URL for the signed-in wallet (`wallet` must be it): the

@@ -49,25 +49,5 @@ pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn get_dashboard() -> Result<DashboardData, AppError> {
     use super::server::{services, session};
-    let session = session().await?;
-    let services = services()?;
-    let pending_install = services.pending_install(&session).await?;
-    let Some(wallet) = services.current_wallet(&session).await? else {
-        return Ok(DashboardData {
-            pending_install,
-            ..Default::default()
-        });
-    };
-    let connections = services.connections(&wallet).await?;
-    let score = services.score(&wallet).await?;
-    let insights = services.insights(&wallet).await?;
-    let shares = services.list_shares(&wallet).await?;
-    Ok(DashboardData {
-        wallet: Some(wallet),
-        connections,
-        score,
-        pending_install,
-        insights,
-        shares,
-    })
+    services()?.dashboard(&session().await?).await
 }

@@ -8,12 +8,11 @@ pub mod shares;
 pub mod views;
 pub mod wallet;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::api::{
-    AttesterInfo, ConnectOutcome, ConnectionView, CreatedShare, InsightsView, PendingInstall,
-    ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
+    AttesterInfo, ConnectOutcome, ConnectionView, CreatedShare, DashboardData, InsightsView,
+    PendingInstall, ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
 };
 use app::error::AppError;
 use app::ports::{CallbackParams, ConnectAccount, Services, ShopMarket};
@@ -120,21 +119,46 @@ impl Services for AppServices {
 
     async fn connections(&self, wallet: &str) -> Result<Vec<ConnectionView>, AppError> {
         let connections = self.db.list_connections(wallet).await.map_err(db_error)?;
-        let mut scopes: HashMap<String, Vec<String>> = HashMap::new();
-        for c in &connections {
-            if !scopes.contains_key(&c.grant_id) {
-                let grant = self.db.load_grant(&c.grant_id).await.map_err(db_error)?;
-                scopes.insert(
-                    c.grant_id.clone(),
-                    grant.map(|g| g.scopes).unwrap_or_default(),
-                );
-            }
-        }
+        let scopes = self
+            .db
+            .wallet_grant_scopes(wallet)
+            .await
+            .map_err(db_error)?;
         let now = self.clock.now();
         Ok(connections
             .iter()
-            .map(|c| views::connection_view(c, &scopes[&c.grant_id], now))
+            .map(|c| {
+                let granted = scopes.get(&c.grant_id).map_or(&[][..], Vec::as_slice);
+                views::connection_view(c, granted, now)
+            })
             .collect())
+    }
+
+    async fn dashboard(&self, session: &Session) -> Result<DashboardData, AppError> {
+        let pending_install = self.connect.pending_install(session).await?;
+        let Some(wallet) = self.wallet.current(session).await? else {
+            return Ok(DashboardData {
+                pending_install,
+                ..Default::default()
+            });
+        };
+        let (connections, score, shares) = tokio::try_join!(
+            self.connections(&wallet),
+            async { self.db.load_wallet_score(&wallet).await.map_err(db_error) },
+            self.shares.list(&wallet),
+        )?;
+        let (score, insights) = match score {
+            Some(s) => (Some(s.view), s.insights),
+            None => (None, None),
+        };
+        Ok(DashboardData {
+            wallet: Some(wallet),
+            connections,
+            score,
+            pending_install,
+            insights,
+            shares,
+        })
     }
 
     async fn score(&self, wallet: &str) -> Result<Option<ScoreView>, AppError> {
