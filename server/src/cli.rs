@@ -1,5 +1,6 @@
 //! The command line: `shopscore serve` (the default), `shopscore migrate`, `shopscore
-//! rotate-keys`, `shopscore sandbox` and `shopscore bench-sync`.
+//! rotate-keys`, `shopscore sandbox` and the benchmarks `bench-sync`, `bench-fleet` and
+//! `bench-load`.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -41,6 +42,32 @@ enum Command {
     /// the dashboard and the JSON API with concurrent clients, and print requests/s, p50/p99
     /// and errors (non-zero exit on any error).
     BenchLoad(BenchLoadArgs),
+    /// Connect many sandbox shops, backfill and then sync them all through the real engine,
+    /// and print records stored per second, CPU seconds per 10,000 records and peak RSS (with
+    /// `--instances 2` on PostgreSQL, the speed-up of two instances over one).
+    BenchFleet(BenchFleetArgs),
+}
+
+/// `shopscore bench-fleet [--connections 1000] [--orders-per-connection 1000]
+/// [--database-url URL] [--instances 1|2] [--new-orders 10]`.
+#[derive(Debug, clap::Args)]
+struct BenchFleetArgs {
+    /// Shops connected, one wallet each.
+    #[arg(long, default_value_t = 1_000)]
+    connections: usize,
+    /// Orders of each shop.
+    #[arg(long, default_value_t = 1_000)]
+    orders_per_connection: u64,
+    /// An empty database (`postgres://…`; default: a scratch SQLite file).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// 2: also backfill a fresh sibling database with two instances and print the speed-up
+    /// (PostgreSQL only).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
+    /// Orders added to each shop before the incremental sync.
+    #[arg(long, default_value_t = 10)]
+    new_orders: u32,
 }
 
 /// `shopscore bench-sync [--orders 50000] [--latency-ms 150] [--rate-limit 50] [--fault-rate 0]`
@@ -75,6 +102,10 @@ struct BenchSyncArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Backfill orders, returns, statements, payments and products together; the floor is the
+    /// slowest API's (each has its own per-shop budget).
+    #[arg(long)]
+    whole_shop: bool,
 }
 
 /// `shopscore bench-load [--wallets 50] [--clients 200] [--secs 60] [--route /path …]`.
@@ -161,6 +192,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Sandbox(args) => sandbox(args).await,
         Command::BenchSync(args) => bench_sync(args).await,
         Command::BenchLoad(args) => bench_load(args).await,
+        Command::BenchFleet(args) => bench_fleet(args).await,
     }
 }
 
@@ -243,6 +275,20 @@ async fn bench_load(args: BenchLoadArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// The fleet benchmark: no log lines; stdout carries the figures.
+async fn bench_fleet(args: BenchFleetArgs) -> Result<(), String> {
+    let report = crate::fleet::run(crate::fleet::FleetArgs {
+        connections: args.connections,
+        orders_per_connection: args.orders_per_connection,
+        database_url: args.database_url,
+        instances: args.instances,
+        new_orders: args.new_orders,
+    })
+    .await?;
+    println!("{report}");
+    Ok(())
+}
+
 /// The backfill benchmark: no log lines; stdout carries the figures, stderr the progress bar.
 async fn bench_sync(args: BenchSyncArgs) -> Result<(), String> {
     let report = crate::bench::run(crate::bench::BenchArgs {
@@ -255,6 +301,7 @@ async fn bench_sync(args: BenchSyncArgs) -> Result<(), String> {
         data_dir: args.data_dir,
         database_url: args.database_url,
         progress: !args.quiet,
+        whole_shop: args.whole_shop,
     })
     .await?;
     println!("{report}");

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod fleet;
 pub mod front;
 pub mod fuzzing;
 pub mod live;

@@ -182,7 +182,8 @@ pub struct Sandbox {
     faulted: std::sync::atomic::AtomicU64,
     counter: std::sync::atomic::AtomicU64,
     calls: std::sync::atomic::AtomicU64,
-    paths: Mutex<HashSet<String>>,
+    /// Calls answered so far, per Open API path.
+    paths: Mutex<HashMap<String, u64>>,
     large_shop: Option<&'static Persona>,
     switches: Mutex<Switches>,
     held: std::sync::atomic::AtomicU64,
@@ -261,7 +262,18 @@ impl Sandbox {
 
     /// Every Open API path called so far (to check a client calls only documented paths).
     pub fn paths_called(&self) -> Vec<String> {
-        let mut paths: Vec<String> = locked(&self.paths).iter().cloned().collect();
+        self.calls_by_path()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect()
+    }
+
+    /// Open API calls answered so far (every attempt), per path, in path order.
+    pub fn calls_by_path(&self) -> Vec<(String, u64)> {
+        let mut paths: Vec<(String, u64)> = locked(&self.paths)
+            .iter()
+            .map(|(path, n)| (path.clone(), *n))
+            .collect();
         paths.sort();
         paths
     }

@@ -477,7 +477,9 @@ async fn open_api(
     sandbox
         .calls
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    locked(&sandbox.paths).insert(endpoint.path.to_string());
+    *locked(&sandbox.paths)
+        .entry(endpoint.path.to_string())
+        .or_default() += 1;
     if !sandbox.config.latency.is_zero() {
         tokio::time::sleep(sandbox.config.latency).await;
     }

@@ -52,20 +52,7 @@ pub(super) async fn orders(
             .into_response();
     }
     let now = now_unix();
-    let mut added = Vec::new();
-    for shop in persona.shops {
-        let base = shop.plan.gmv_minor / shop.plan.paid.max(1) as i64;
-        let mut simulated = locked(&sandbox.simulated);
-        let list = simulated.entry((account, shop.no)).or_default();
-        for _ in 0..request.count {
-            let n = list.len() as u64;
-            let id = (577_900_000_000_000_000u64 + shop.no * 1_000_000_000 + n).to_string();
-            let total =
-                base.max(100) + (h(sandbox.config.seed, &[shop.no, n, 47]) % 5) as i64 * 100;
-            list.push((id.clone(), now, total));
-            added.push((shop_id(shop, account), id));
-        }
-    }
+    let added = sandbox.add_orders(persona, account, request.count, now);
     for (shop, order) in &added {
         sandbox.send_webhook(json!({
             "type": 1,
@@ -81,4 +68,32 @@ pub(super) async fn orders(
         }));
     }
     (StatusCode::CREATED, Json(json!({ "orders": added.len() }))).into_response()
+}
+
+impl super::Sandbox {
+    /// Adds `count` paid orders dated `now` to each shop of the persona in a sandbox account;
+    /// returns `(shop id, order id)` of each. No webhook is sent (the endpoint above sends them).
+    pub fn add_orders(
+        &self,
+        persona: &'static super::personas::Persona,
+        account: u32,
+        count: u32,
+        now: i64,
+    ) -> Vec<(String, String)> {
+        let mut added = Vec::new();
+        let mut simulated = locked(&self.simulated);
+        for shop in persona.shops {
+            let base = shop.plan.gmv_minor / shop.plan.paid.max(1) as i64;
+            let list = simulated.entry((account, shop.no)).or_default();
+            for _ in 0..count {
+                let n = list.len() as u64;
+                let id = (577_900_000_000_000_000u64 + shop.no * 1_000_000_000 + n).to_string();
+                let total =
+                    base.max(100) + (h(self.config.seed, &[shop.no, n, 47]) % 5) as i64 * 100;
+                list.push((id.clone(), now, total));
+                added.push((shop_id(shop, account), id));
+            }
+        }
+        added
+    }
 }

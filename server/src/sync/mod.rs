@@ -183,6 +183,11 @@ impl SyncEngine {
         &self.scorer
     }
 
+    /// The engine's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     /// Wakes the scheduler (a webhook or a connect made a job due).
     pub fn wake(&self) {
         self.wake.notify_waiters();
