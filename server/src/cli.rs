@@ -108,7 +108,8 @@ struct BenchSyncArgs {
     whole_shop: bool,
 }
 
-/// `shopscore bench-load [--wallets 50] [--clients 200] [--secs 60] [--route /path …]`.
+/// `shopscore bench-load [--wallets 50] [--clients 200] [--secs 60] [--route /path …]
+/// [--visitors]`.
 #[derive(Debug, clap::Args)]
 struct BenchLoadArgs {
     /// Wallets signed in, each with one connected sandbox account.
@@ -124,6 +125,9 @@ struct BenchLoadArgs {
     /// /api/connections and /api/insights in turn).
     #[arg(long = "route")]
     routes: Vec<String>,
+    /// Browse as visitors (no cookies, nobody signed in).
+    #[arg(long)]
+    visitors: bool,
 }
 
 /// `shopscore sandbox --addr 127.0.0.1:PORT --app-key K --app-secret S --redirect-url URL`.
@@ -266,6 +270,7 @@ async fn bench_load(args: BenchLoadArgs) -> Result<(), String> {
         clients: args.clients,
         secs: args.secs,
         routes: args.routes,
+        visitors: args.visitors,
     })
     .await?;
     println!("{report}");

@@ -14,6 +14,7 @@ pub mod fuzzing;
 pub mod live;
 pub mod load;
 pub mod metrics;
+pub mod page_cache;
 pub mod sandbox;
 pub mod secret;
 pub mod security;

@@ -30,6 +30,9 @@ pub struct LoadArgs {
     /// The paths each client cycles through (default [`ROUTES`]); one path measures one
     /// page's throughput.
     pub routes: Vec<String>,
+    /// The clients browse as visitors: no cookies, nobody signed in (the wallets are still
+    /// set up, so the app holds the same data).
+    pub visitors: bool,
 }
 
 /// The pages and answers each client cycles through by default: what a signed-in borrower's
@@ -256,7 +259,15 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(args.clients);
     for i in 0..args.clients {
-        let client = client_with(&jars[i % jars.len()])?;
+        let client = if args.visitors {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .map_err(|e| format!("HTTP client: {e}"))?
+        } else {
+            client_with(&jars[i % jars.len()])?
+        };
         let running = running.clone();
         let origin = origin.clone();
         let routes = routes.clone();

@@ -500,6 +500,10 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, crate::front::csrf))
         .layer(middleware::from_fn_with_state(
+            crate::page_cache::VisitorPage::default(),
+            crate::page_cache::serve,
+        ))
+        .layer(middleware::from_fn_with_state(
             state.limits.clone(),
             crate::front::rate_limit,
         ))

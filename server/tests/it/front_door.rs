@@ -376,3 +376,50 @@ on_both_databases!(
     an_anonymous_session_is_short_and_a_signed_in_one_has_an_absolute_end,
     signing_out_everywhere_ends_every_session_of_the_wallet,
 );
+
+/// A visitor's landing page with its nonce (from the CSP header) replaced by a marker.
+async fn visitor_landing(app: &TestApp) -> (String, String) {
+    let res = reqwest::Client::new()
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry this response's nonce"
+    );
+    (nonce.clone(), html.replace(&nonce, "NONCE"))
+}
+
+#[tokio::test]
+async fn visitors_get_one_landing_page_with_their_own_nonce_and_a_signed_in_browser_its_own() {
+    let app = spawn_app(Db::Sqlite).await;
+    let (first_nonce, first) = visitor_landing(&app).await;
+    let (second_nonce, second) = visitor_landing(&app).await;
+    assert_ne!(first_nonce, second_nonce, "every response mints its nonce");
+    assert_eq!(first, second, "visitors see the same page");
+    assert!(first.contains("data-testid=\"wallet-sign-in\""));
+
+    let wallet = TestWallet::new(7);
+    app.sign_in(&wallet).await;
+    let mine = app.get("/").await.text().await.unwrap();
+    assert!(
+        mine.contains("data-testid=\"wallet-signed-in\""),
+        "a signed-in browser sees its wallet, not the visitors' page"
+    );
+    let (_, after) = visitor_landing(&app).await;
+    assert_eq!(after, first, "and visitors still see theirs");
+    assert!(!after.contains("data-testid=\"wallet-signed-in\""));
+}
