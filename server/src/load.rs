@@ -250,7 +250,10 @@ async fn run_in(args: &LoadArgs, dir: &std::path::Path) -> Result<LoadReport, St
     }
 
     eprintln!("driving {} clients for {} s…", args.clients, args.secs);
-    let routes: Arc<Vec<String>> = Arc::new(if args.routes.is_empty() {
+    let routes: Arc<Vec<String>> = Arc::new(if args.routes.is_empty() && args.visitors {
+        // A visitor reads the public pages only.
+        vec!["/".to_string()]
+    } else if args.routes.is_empty() {
         ROUTES.iter().map(|r| r.to_string()).collect()
     } else {
         args.routes.clone()

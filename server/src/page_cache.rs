@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::security::CspNonce;
 
-/// The largest page kept (the landing page is about 30 KB).
+/// The largest page kept (the landing page is about 30 KB); a larger one is served, not kept.
 const MAX_PAGE: usize = 512 * 1024;
 
 /// The kept page.
@@ -78,11 +78,13 @@ pub async fn serve(State(page): State<VisitorPage>, req: Request, next: Next) ->
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
-        // Too large to keep, or the render failed midway: this visitor gets an error page
-        // rather than half a page.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        // The render failed midway: this visitor gets an error page rather than half a page.
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    if bytes.len() > MAX_PAGE {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
     let kept = Kept {
         headers: parts.headers.clone(),
         pieces: split(&bytes, nonce.as_bytes()),

@@ -209,10 +209,12 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Database>, DbError> {
                 .idle_timeout(Some(Duration::from_secs(600)))
                 .after_connect(|conn, _| {
                     Box::pin(async move {
-                        // WAL with `synchronous = NORMAL`: a commit no longer waits for an
-                        // fsync (the WAL is synced at checkpoints); a power cut may lose the
-                        // last commits, never the database's integrity, and a lost page is
-                        // fetched again from its checkpoint.
+                        // WAL with `synchronous = NORMAL` on the stores' pool (the sessions'
+                        // pool keeps FULL): a commit no longer waits for an fsync. An OS crash
+                        // or power cut (not a process crash) may lose the last commits, never
+                        // the database's integrity: a lost sync page is fetched again from its
+                        // checkpoint, but a lost token rotation means a reconnect and a lost
+                        // revocation must be made again.
                         conn.execute(
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
                              PRAGMA synchronous = NORMAL;",
