@@ -6,7 +6,7 @@ use tower_sessions::Session;
 
 use crate::api::{
     AttesterInfo, ConnectOutcome, ConnectionView, CreatedShare, DashboardData, InsightsView,
-    PendingInstall, ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
+    ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
 };
 use crate::error::AppError;
 
@@ -91,8 +91,6 @@ pub trait Services: Send + Sync + 'static {
     ) -> Result<String, AppError>;
     /// Handles TikTok's redirect.
     async fn tiktok_callback(&self, session: &Session, params: CallbackParams) -> ConnectOutcome;
-    /// The App Store install this browser holds, if any.
-    async fn pending_install(&self, session: &Session) -> Result<Option<PendingInstall>, AppError>;
     /// Binds this browser's App Store install to the signed-in wallet.
     async fn claim_install(
         &self,

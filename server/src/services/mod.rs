@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use app::api::{
     AttesterInfo, ConnectOutcome, ConnectionView, CreatedShare, DashboardData, InsightsView,
-    PendingInstall, ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
+    ScoreView, ShareRequest, ShareView, SharedReport, VerifyOutcome,
 };
 use app::error::AppError;
 use app::ports::{CallbackParams, ConnectAccount, Services, ShopMarket};
@@ -103,10 +103,6 @@ impl Services for AppServices {
 
     async fn tiktok_callback(&self, session: &Session, params: CallbackParams) -> ConnectOutcome {
         self.connect.callback(session, params).await
-    }
-
-    async fn pending_install(&self, session: &Session) -> Result<Option<PendingInstall>, AppError> {
-        self.connect.pending_install(session).await
     }
 
     async fn claim_install(

@@ -389,12 +389,7 @@ async fn visitor_landing(app: &TestApp) -> (String, String) {
         .to_str()
         .unwrap()
         .to_string();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce in the CSP")
-        .to_string();
+    let nonce = crate::helpers::csp_nonce(&csp);
     let html = res.text().await.unwrap();
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),

@@ -237,3 +237,12 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// The nonce a Content-Security-Policy header allows scripts with.
+pub fn csp_nonce(csp: &str) -> String {
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string()
+}

@@ -23,12 +23,7 @@ async fn landing_page_renders_with_a_csp_nonce_on_its_hydration_script() {
         header(&res, "referrer-policy"),
         "strict-origin-when-cross-origin"
     );
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|s| s.split('\'').next())
-        .expect("a nonce")
-        .to_string();
+    let nonce = crate::helpers::csp_nonce(&csp);
     let html = res.text().await.unwrap();
     assert!(
         html.contains("Turn your TikTok Shop sales into credit"),
