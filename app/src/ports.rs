@@ -10,6 +10,11 @@ use crate::api::{
 };
 use crate::error::AppError;
 
+/// The dashboard's data, read by the server before it renders the page (it keys the kept
+/// render by it); the page's server function serves it instead of reading again.
+#[derive(Debug, Clone)]
+pub struct PrefetchedDashboard(pub std::sync::Arc<DashboardData>);
+
 /// The query of TikTok's redirect back to us.
 #[derive(Debug, Clone, Default)]
 pub struct CallbackParams {

@@ -23,6 +23,8 @@ struct Histogram {
 struct Inner {
     requests: BTreeMap<(String, String, u16), u64>,
     latency: BTreeMap<String, Histogram>,
+    /// Kept pages served (`true`) and rendered (`false`), by page.
+    kept: BTreeMap<(&'static str, bool), u64>,
 }
 
 /// The process's request metrics.
@@ -55,6 +57,13 @@ impl Metrics {
         }
         h.count += 1;
         h.sum += secs;
+    }
+
+    /// Counts one view of a kept page: served from the kept render (`hit`) or rendered.
+    pub fn kept_page(&self, page: &'static str, hit: bool) {
+        if let Ok(mut inner) = self.inner.lock() {
+            *inner.kept.entry((page, hit)).or_default() += 1;
+        }
     }
 
     /// The Prometheus text exposition.
@@ -98,6 +107,17 @@ impl Metrics {
                 "http_request_duration_seconds_count{{route=\"{route}\"}} {}",
                 h.count
             );
+        }
+        if !inner.kept.is_empty() {
+            out.push_str("# HELP kept_pages_total Views of kept pages, served from a kept render (hit) or rendered (miss).\n");
+            out.push_str("# TYPE kept_pages_total counter\n");
+            for ((page, hit), n) in &inner.kept {
+                let outcome = if *hit { "hit" } else { "miss" };
+                let _ = writeln!(
+                    out,
+                    "kept_pages_total{{page=\"{page}\",outcome=\"{outcome}\"}} {n}"
+                );
+            }
         }
         out
     }

@@ -1,28 +1,58 @@
-//! The landing page as a visitor sees it, rendered once per process. A visitor (a `GET /`
-//! without a query and without any cookie) gets the same page as every other visitor but for
-//! the CSP nonce, so the first such render is kept with its nonce cut out, and later visitors
-//! get it with their own nonce put back: a static page's cost. Anything else, a signed-in
-//! browser included, renders as before.
+//! Kept pages: a rendered page served again, with the response's own CSP nonce put back, for
+//! as long as what it shows has not changed. Two pages are kept:
 //!
-//! What the kept page shows cannot change while the process runs: the landing page reads only
-//! the signed-in wallet (none without a cookie) and the site's fixed configuration.
+//! - **The visitors' landing page** (a `GET /` without a query and without any cookie). It
+//!   reads only the signed-in wallet (none without a cookie) and the site's fixed
+//!   configuration, so one render serves every visitor while the process runs.
+//! - **The dashboard.** Its render is a function of the dashboard's data (the wallet, its
+//!   connections, score, insights and shares, an install the browser holds), the query (a
+//!   connection attempt's outcome) and the site's configuration. The data is read once per
+//!   view, as the page would read it, and the kept render is found by a digest of the path,
+//!   the query and that data: any change to the data is a different page, and the render
+//!   that misses is given the data already read, so it cannot show anything else.
+//!
+//! Only a complete `200` HTML page that sets no cookie is kept, at most [`MAX_PAGE`] bytes,
+//! and the oldest renders go first once [`BUDGET`] bytes are kept.
 
-use std::sync::{Arc, RwLock};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
+use app::api::DashboardData;
+use app::ports::{PrefetchedDashboard, Services};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
 
+use crate::metrics::Metrics;
 use crate::security::CspNonce;
 
-/// The largest page kept (the landing page is about 30 KB); a larger one is served, not kept.
+/// The largest page kept (the landing page is about 30 KB, a busy dashboard under 200 KB); a
+/// larger one is served, not kept.
 const MAX_PAGE: usize = 512 * 1024;
+/// The bytes of kept pages, at most.
+const BUDGET: usize = 32 * 1024 * 1024;
 
-/// The kept page.
-#[derive(Clone, Default)]
-pub struct VisitorPage(Arc<RwLock<Option<Arc<Kept>>>>);
+type Key = [u8; 32];
+
+/// The kept pages of one router.
+#[derive(Clone)]
+pub struct KeptPages(Arc<Shared>);
+
+struct Shared {
+    pages: Mutex<Pages>,
+    metrics: Arc<Metrics>,
+}
+
+#[derive(Default)]
+struct Pages {
+    by_key: HashMap<Key, Arc<Kept>>,
+    /// Keys, oldest first.
+    order: VecDeque<Key>,
+    bytes: usize,
+}
 
 struct Kept {
     headers: HeaderMap,
@@ -31,8 +61,12 @@ struct Kept {
 }
 
 impl Kept {
+    fn len(&self) -> usize {
+        self.pieces.iter().map(Bytes::len).sum()
+    }
+
     fn response(&self, nonce: &str) -> Response {
-        let mut body = Vec::with_capacity(self.pieces.iter().map(Bytes::len).sum::<usize>() + 64);
+        let mut body = Vec::with_capacity(self.len() + 64);
         for (i, piece) in self.pieces.iter().enumerate() {
             if i > 0 {
                 body.extend_from_slice(nonce.as_bytes());
@@ -45,6 +79,87 @@ impl Kept {
     }
 }
 
+impl KeptPages {
+    /// No pages kept yet; hits and misses are counted in `metrics`.
+    pub fn new(metrics: Arc<Metrics>) -> KeptPages {
+        KeptPages(Arc::new(Shared {
+            pages: Mutex::new(Pages::default()),
+            metrics,
+        }))
+    }
+
+    fn get(&self, key: &Key) -> Option<Arc<Kept>> {
+        let pages = self.0.pages.lock().unwrap_or_else(|p| p.into_inner());
+        pages.by_key.get(key).cloned()
+    }
+
+    fn keep(&self, key: Key, kept: Kept) {
+        let mut pages = self.0.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if pages.by_key.contains_key(&key) {
+            return;
+        }
+        pages.bytes += kept.len();
+        pages.by_key.insert(key, Arc::new(kept));
+        pages.order.push_back(key);
+        while pages.bytes > BUDGET {
+            let Some(oldest) = pages.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = pages.by_key.remove(&oldest) {
+                pages.bytes -= gone.len();
+            }
+        }
+    }
+
+    /// The kept page under `key` with `nonce` put in, or `next`'s response, kept under `key`
+    /// when it is a complete page that sets no cookie.
+    async fn serve(
+        &self,
+        page: &'static str,
+        key: Key,
+        nonce: &str,
+        req: Request,
+        next: Next,
+    ) -> Response {
+        if let Some(kept) = self.get(&key) {
+            self.0.metrics.kept_page(page, true);
+            return kept.response(nonce);
+        }
+        self.0.metrics.kept_page(page, false);
+        let response = next.run(req).await;
+        let html = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if response.status() != StatusCode::OK
+            || !html
+            || response.headers().contains_key(header::SET_COOKIE)
+        {
+            return response;
+        }
+        let (parts, body) = response.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+            // The render failed midway: this browser gets an error page rather than half a page.
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        if bytes.len() <= MAX_PAGE {
+            self.keep(
+                key,
+                Kept {
+                    headers: parts.headers.clone(),
+                    pieces: split(&bytes, nonce.as_bytes()),
+                },
+            );
+        }
+        Response::from_parts(parts, Body::from(bytes))
+    }
+}
+
+fn nonce_of(req: &Request) -> Option<String> {
+    req.extensions().get::<CspNonce>().map(|n| n.0.clone())
+}
+
 /// Whether a request is a visitor's landing page.
 fn visitor_landing(req: &Request) -> bool {
     req.method() == Method::GET
@@ -53,44 +168,66 @@ fn visitor_landing(req: &Request) -> bool {
         && !req.headers().contains_key(header::COOKIE)
 }
 
-/// Middleware (inside the security headers, which mint the nonce).
-pub async fn serve(State(page): State<VisitorPage>, req: Request, next: Next) -> Response {
+/// Middleware for the visitors' landing page (inside the security headers, which mint the
+/// nonce).
+pub async fn visitors(State(pages): State<KeptPages>, req: Request, next: Next) -> Response {
     if !visitor_landing(&req) {
         return next.run(req).await;
     }
-    let Some(nonce) = req.extensions().get::<CspNonce>().map(|n| n.0.clone()) else {
+    let Some(nonce) = nonce_of(&req) else {
         return next.run(req).await;
     };
-    let kept = page.0.read().unwrap_or_else(|p| p.into_inner()).clone();
-    if let Some(kept) = kept {
-        return kept.response(&nonce);
+    let key: Key = Sha256::digest(b"visitors' landing page").into();
+    pages.serve("landing", key, &nonce, req, next).await
+}
+
+/// What the dashboard middleware needs.
+#[derive(Clone)]
+pub struct DashboardPages {
+    /// The kept pages.
+    pub pages: KeptPages,
+    /// The services the page reads its data from.
+    pub services: Arc<dyn Services>,
+}
+
+/// The digest a dashboard render is kept under: its path, its query and its data.
+fn dashboard_key(req: &Request, data: &DashboardData) -> Option<Key> {
+    let json = serde_json::to_vec(data).ok()?;
+    let mut digest = Sha256::new();
+    digest.update(b"dashboard\0");
+    digest.update(req.uri().path().as_bytes());
+    digest.update(b"\0");
+    digest.update(req.uri().query().unwrap_or_default().as_bytes());
+    digest.update(b"\0");
+    digest.update(&json);
+    Some(digest.finalize().into())
+}
+
+/// Middleware for the dashboard (inside the session layer: it reads the browser's session).
+pub async fn dashboard(
+    State(state): State<DashboardPages>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::GET || req.uri().path() != "/dashboard" {
+        return next.run(req).await;
     }
-    let response = next.run(req).await;
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if response.status() != StatusCode::OK
-        || !html
-        || response.headers().contains_key(header::SET_COOKIE)
-    {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        // The render failed midway: this visitor gets an error page rather than half a page.
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let (Some(nonce), Some(session)) = (
+        nonce_of(&req),
+        req.extensions().get::<tower_sessions::Session>().cloned(),
+    ) else {
+        return next.run(req).await;
     };
-    if bytes.len() > MAX_PAGE {
-        return Response::from_parts(parts, Body::from(bytes));
-    }
-    let kept = Kept {
-        headers: parts.headers.clone(),
-        pieces: split(&bytes, nonce.as_bytes()),
+    // A failure is the page's to show: it reads the data again and says what went wrong.
+    let Ok(data) = state.services.dashboard(&session).await else {
+        return next.run(req).await;
     };
-    *page.0.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(kept));
-    Response::from_parts(parts, Body::from(bytes))
+    let Some(key) = dashboard_key(&req, &data) else {
+        return next.run(req).await;
+    };
+    req.extensions_mut()
+        .insert(PrefetchedDashboard(Arc::new(data)));
+    state.pages.serve("dashboard", key, &nonce, req, next).await
 }
 
 /// `bytes` cut at every occurrence of `needle`.
@@ -115,6 +252,10 @@ fn split(bytes: &Bytes, needle: &[u8]) -> Vec<Bytes> {
 mod tests {
     use super::*;
 
+    fn body(response: Response) -> Bytes {
+        futures::executor::block_on(axum::body::to_bytes(response.into_body(), 1 << 20)).unwrap()
+    }
+
     #[test]
     fn a_page_is_cut_at_each_nonce_and_put_back_with_another() {
         let page = Bytes::from_static(
@@ -126,12 +267,28 @@ mod tests {
             headers: HeaderMap::new(),
             pieces,
         };
-        let response = kept.response("XYZ");
-        let body = futures::executor::block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
-            .unwrap();
         assert_eq!(
-            &body[..],
+            &body(kept.response("XYZ"))[..],
             b"<script nonce=\"XYZ\">a</script><p>N</p><script nonce=\"XYZ\"></script>"
         );
+    }
+
+    #[test]
+    fn the_oldest_pages_go_once_the_budget_is_spent() {
+        let pages = KeptPages::new(Arc::new(Metrics::default()));
+        let page = |fill: u8| Kept {
+            headers: HeaderMap::new(),
+            pieces: vec![Bytes::from(vec![fill; 4 * 1024 * 1024])],
+        };
+        for i in 0..10u8 {
+            pages.keep([i; 32], page(i));
+        }
+        let inner = pages.0.pages.lock().unwrap();
+        assert_eq!(inner.bytes, 8 * 4 * 1024 * 1024, "within the budget");
+        assert!(!inner.by_key.contains_key(&[0; 32]), "the oldest went");
+        assert!(!inner.by_key.contains_key(&[1; 32]));
+        assert!(inner.by_key.contains_key(&[2; 32]), "the newer stay");
+        assert!(inner.by_key.contains_key(&[9; 32]));
+        assert_eq!(inner.order.len(), 8);
     }
 }

@@ -427,6 +427,7 @@ pub fn router(state: AppState) -> Router {
         state.settings.app_url.origin().ascii_serialization(),
     ));
 
+    let kept = crate::page_cache::KeptPages::new(state.metrics.clone());
     let routes = route_list();
     let leptos_options = state.leptos_options.clone();
     let sandbox_routes = match &state.sandbox {
@@ -497,11 +498,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(
             crate::api_errors::status_from_app_error,
         ))
+        .layer(middleware::from_fn_with_state(
+            crate::page_cache::DashboardPages {
+                pages: kept.clone(),
+                services: state.services.clone(),
+            },
+            crate::page_cache::dashboard,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, crate::front::csrf))
         .layer(middleware::from_fn_with_state(
-            crate::page_cache::VisitorPage::default(),
-            crate::page_cache::serve,
+            kept,
+            crate::page_cache::visitors,
         ))
         .layer(middleware::from_fn_with_state(
             state.limits.clone(),

@@ -418,3 +418,87 @@ async fn visitors_get_one_landing_page_with_their_own_nonce_and_a_signed_in_brow
     assert_eq!(after, first, "and visitors still see theirs");
     assert!(!after.contains("data-testid=\"wallet-signed-in\""));
 }
+
+/// This browser's dashboard with its nonce (from the CSP header) replaced by a marker.
+async fn dashboard(app: &TestApp, path: &str) -> String {
+    let res = app.get(path).await;
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = crate::helpers::csp_nonce(&csp);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry this response's nonce"
+    );
+    html.replace(&nonce, "NONCE")
+}
+
+/// The kept-page counter of `page` and `outcome` (hit or miss).
+fn kept(metrics: &str, page: &str, outcome: &str) -> u64 {
+    let series = format!("kept_pages_total{{page=\"{page}\",outcome=\"{outcome}\"}} ");
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(&series))
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+#[tokio::test]
+async fn a_dashboard_render_is_served_again_until_what_it_shows_changes() {
+    let app = spawn_app_with(
+        Db::Sqlite,
+        &[("SYNC_SCHEDULER", "off"), ("METRICS_TOKEN", "scrape-me")],
+    )
+    .await;
+    let wallet = TestWallet::new(11);
+    app.sign_in(&wallet).await;
+    app.connect(&wallet, "seller-boutique").await;
+
+    let first = dashboard(&app, "/dashboard").await;
+    assert!(first.contains("data-testid=\"score-value\""), "the score");
+    assert!(first.contains(&wallet.address()), "the wallet");
+    let second = dashboard(&app, "/dashboard").await;
+    assert_eq!(first, second, "the same page, with its own nonce");
+    let m = metrics(&app).await;
+    assert_eq!(kept(&m, "dashboard", "miss"), 1, "{m}");
+    assert_eq!(
+        kept(&m, "dashboard", "hit"),
+        1,
+        "the second view was the kept render"
+    );
+
+    // Another wallet with the same (empty) history never gets this wallet's page.
+    let other = app.another_browser();
+    other.sign_in(&TestWallet::new(12)).await;
+    let theirs = dashboard(&other, "/dashboard").await;
+    assert!(theirs.contains("No shops connected yet"));
+    assert!(!theirs.contains(&wallet.address()));
+
+    // A query is another page: the connection attempt's outcome is shown.
+    let failed = dashboard(&app, "/dashboard?tiktokshop_error=consent_denied").await;
+    assert!(failed.contains("data-testid=\"connect-error-message\""));
+    assert!(!dashboard(&app, "/dashboard")
+        .await
+        .contains("data-testid=\"connect-error-message\""));
+
+    // What the page shows changed: the next view is rendered from the new data.
+    let id = app.connections().await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/connections/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let after = dashboard(&app, "/dashboard").await;
+    assert!(after.contains("No shops connected yet"), "{after}");
+    assert!(!after.contains("data-testid=\"score-value\""));
+    let m = metrics(&app).await;
+    assert_eq!(kept(&m, "dashboard", "hit"), 2, "{m}");
+    assert_eq!(kept(&m, "dashboard", "miss"), 4, "{m}");
+}
