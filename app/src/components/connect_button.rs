@@ -69,7 +69,7 @@ pub fn TikTokShopConnectButton(
     let (loading, set_loading) = signal(false);
     let (error, set_error) = signal(None::<String>);
     // No guessing where a shop is: with two markets and none given, the borrower picks.
-    let info = OnceResource::new(crate::api::get_site_info());
+    let info = crate::codec::OnceResource::new_with_options(crate::api::get_site_info(), false);
     let market_given = market.is_some();
     let (chosen, set_chosen) = signal(market);
     let must_choose = move || {

@@ -28,7 +28,7 @@ pub fn SiteHeader() -> impl IntoView {
 /// A banner that says the TikTok Shop data comes from the built-in sandbox.
 #[component]
 pub fn SandboxBanner() -> impl IntoView {
-    let info = OnceResource::new(get_site_info());
+    let info = crate::codec::OnceResource::new_with_options(get_site_info(), false);
     view! {
         <Suspense fallback=|| ()>
             {move || {

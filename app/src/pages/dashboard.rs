@@ -17,7 +17,7 @@ use crate::components::wallet::WalletSignIn;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(|| (), |_| get_dashboard());
+    let data = crate::codec::Resource::new_with_options(|| (), |_| get_dashboard(), false);
     // Live updates once hydrated: each event from /api/live refetches the figures.
     let (live, set_live) = signal(false);
     #[cfg(feature = "hydrate")]

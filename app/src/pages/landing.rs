@@ -11,7 +11,7 @@ use crate::components::wallet::WalletSignIn;
 /// The landing page.
 #[component]
 pub fn LandingPage() -> impl IntoView {
-    let wallet = Resource::new(|| (), |_| current_wallet());
+    let wallet = crate::codec::Resource::new_with_options(|| (), |_| current_wallet(), false);
     view! {
         <Title text="Verified TikTok Shop income for lenders" />
         <section class="hero">

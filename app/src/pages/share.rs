@@ -22,7 +22,7 @@ fn usd(v: f64) -> String {
 pub fn SharePage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let report = Resource::new(token, get_shared_report);
+    let report = crate::codec::Resource::new_with_options(token, get_shared_report, false);
     view! {
         <Title text="Verified income report" />
         <Suspense fallback=|| view! { <p class="muted">"Loading the report…"</p> }>
@@ -158,7 +158,7 @@ async fn verify_in_browser(attestation: serde_json::Value) -> String {
     #[cfg(feature = "hydrate")]
     {
         match crate::web3::post_json("/api/attestations/verify", &attestation.to_string()).await {
-            Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(text) => match serde_json::from_slice::<serde_json::Value>(text.as_bytes()) {
                 Ok(v) if v["valid"] == true => {
                     "Valid: signed by shopscore's attester, not expired, not revoked.".to_string()
                 }
