@@ -205,7 +205,9 @@ pub struct SyncSettings {
     pub lease: std::time::Duration,
     /// `SYNC_POLL_MS` (default 1000): how often an idle scheduler looks for due jobs.
     pub poll: std::time::Duration,
-    /// `SYNC_WORKERS` (default 4): connections one instance syncs at once.
+    /// `SYNC_WORKERS` (default 8): connections one instance syncs at once. A sync mostly
+    /// waits on TikTok (each shop has its own request budget), so an instance syncs more shops
+    /// at once than it has cores.
     pub workers: u32,
     /// `SYNC_BACKFILL_SLICES` (default 32): time slices of an order backfill fetched at once.
     pub backfill_slices: u32,
@@ -236,7 +238,7 @@ impl Default for SyncSettings {
             webhook_max_age: Duration::from_secs(2 * 86_400),
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(1000),
-            workers: 4,
+            workers: 8,
             backfill_slices: 32,
             run_deadline: Duration::from_secs(1800),
             history_days: 90,

@@ -15,8 +15,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use futures::stream::{self, StreamExt};
-
 use crate::bench::{peak_rss_kb, DataDir, Stack, StackArgs};
 use crate::db::Market;
 use crate::sync::{Resource, Selection, SyncEngine};
@@ -248,25 +246,37 @@ async fn measure(
     let cpu = cpu_seconds();
     let started = Instant::now();
     let workers = engines[0].settings().workers.max(1) as usize;
-    let runs = engines.iter().enumerate().map(|(k, engine)| {
-        let mine: Vec<&String> = ids.iter().skip(k).step_by(engines.len()).collect();
-        async move {
-            let results: Vec<Result<u64, String>> = stream::iter(mine)
-                .map(|id| async move {
+    // As the scheduler runs them: `workers` tasks per engine, each on the runtime's threads,
+    // taking the next connection when its sync ends.
+    let mut tasks = Vec::new();
+    for (k, engine) in engines.iter().enumerate() {
+        let mine: std::collections::VecDeque<String> =
+            ids.iter().skip(k).step_by(engines.len()).cloned().collect();
+        let queue = Arc::new(std::sync::Mutex::new(mine));
+        for _ in 0..workers {
+            let (engine, queue) = (engine.clone(), queue.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut delivered = 0;
+                loop {
+                    let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+                    let Some(id) = next else {
+                        return Ok::<u64, String>(delivered);
+                    };
                     let summary = engine
-                        .sync_connection(id, Selection::Only(vec![Resource::Orders]))
+                        .sync_connection(&id, Selection::Only(vec![Resource::Orders]))
                         .await
                         .map_err(|e| format!("sync of {id}: {e}"))?;
-                    match summary.issues.first() {
-                        Some(issue) => Err(format!("sync of {id}: {}", issue.message)),
-                        None => Ok(summary.delivered),
+                    if let Some(issue) = summary.issues.first() {
+                        return Err(format!("sync of {id}: {}", issue.message));
                     }
-                })
-                .buffer_unordered(workers)
-                .collect()
-                .await;
-            results.into_iter().sum::<Result<u64, String>>()
+                    delivered += summary.delivered;
+                }
+            }));
         }
+    }
+    let runs = tasks.into_iter().map(|task| async move {
+        task.await
+            .map_err(|e| format!("a sync worker panicked: {e}"))?
     });
     let delivered: u64 = futures::future::try_join_all(runs).await?.into_iter().sum();
     let elapsed_s = started.elapsed().as_secs_f64();

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::{from_json, DbError, Grant, GrantUser, Market, SealedToken, SealedTokens, SqlDb};
 
@@ -89,7 +89,7 @@ fn decode(r: &AnyRow) -> Result<Grant, DbError> {
 
 /// Deletes a grant's tokens when none of its connections is live any more.
 pub(super) async fn drop_tokens_if_unused(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut super::WriteTx,
     grant: &str,
 ) -> Result<(), DbError> {
     sqlx::query(

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::{from_json, to_json, Backend, Checkpoint, DbError, Job, JobOutcome, RunLease, SqlDb};
 
@@ -104,7 +104,7 @@ pub trait JobStore {
 }
 
 pub(super) async fn insert_checkpoint(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut super::WriteTx,
     connection_id: &str,
     k: &Checkpoint,
 ) -> Result<(), DbError> {
@@ -135,10 +135,7 @@ pub(super) async fn insert_checkpoint(
 
 /// Locks the leased connection row for the rest of the transaction, or fails with
 /// [`DbError::LeaseLost`]. Every fenced write starts with it.
-pub(super) async fn fence(
-    tx: &mut Transaction<'static, Any>,
-    lease: &RunLease,
-) -> Result<(), DbError> {
+pub(super) async fn fence(tx: &mut super::WriteTx, lease: &RunLease) -> Result<(), DbError> {
     let held = sqlx::query(
         "UPDATE business_connections SET sync_lease_token = sync_lease_token \
          WHERE id = $1 AND sync_lease_token = $2 AND generation = $3",

@@ -10,7 +10,7 @@ mod connections;
 mod grants;
 mod jobs;
 mod models;
-mod records;
+pub(crate) mod records;
 mod scores;
 mod sessions;
 mod shares;
@@ -120,18 +120,64 @@ pub struct SqlDb {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
     sessions: AnySessionStore,
+    /// This process's writers to SQLite, one at a time (see [`SqlDb::write_tx`]).
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A transaction that will write, holding this process's SQLite writer gate until it ends.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// Commits, then lets the next writer in.
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    /// Rolls back, then lets the next writer in.
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl SqlDb {
     /// A transaction that will write. On SQLite it takes the write lock at `BEGIN IMMEDIATE`:
     /// a deferred transaction that reads and then writes fails at once (`SQLITE_BUSY`, which
     /// the busy timeout cannot wait out) when another connection wrote in between.
-    pub(crate) async fn write_tx(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    ///
+    /// SQLite has one writer: a connection that finds the lock taken sleeps in SQLite's busy
+    /// handler (1 ms, 2, 5, 10, … 100 ms between tries) while the lock may long be free, so
+    /// this process's writers queue at an async gate first and reach SQLite one at a time
+    /// (other processes on the same file still wait in the busy handler).
+    pub(crate) async fn write_tx(&self) -> Result<WriteTx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => {
+                let gate = self.writer.clone().lock_owned().await;
+                Ok(WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _gate: Some(gate),
+                })
+            }
+            Backend::Postgres => Ok(WriteTx {
+                tx: self.pool.begin().await?,
+                _gate: None,
+            }),
         }
     }
 }
@@ -232,6 +278,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Database>, DbError> {
                 sessions: AnySessionStore::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
                     sessions_pool,
                 )),
+                writer: Arc::default(),
             }))
         }
         DatabaseUrl::Postgres(text) => {
@@ -254,6 +301,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Database>, DbError> {
                 sessions: AnySessionStore::Postgres(tower_sessions_sqlx_store::PostgresStore::new(
                     sessions_pool,
                 )),
+                writer: Arc::default(),
             }))
         }
     }

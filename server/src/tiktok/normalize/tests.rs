@@ -185,3 +185,61 @@ fn analytics_and_customer_service_samples_read() {
     assert_eq!(cs.satisfaction_percent, Some(95.2));
     assert_eq!(cs.response_percent, Some(93.4));
 }
+
+#[test]
+fn a_stored_record_of_every_kind_reads_back_as_it_was_written() {
+    let orders: api::OrderSearchPage = sample("OrderSearchOrdersResponse.json");
+    let mut dollars = orders.orders.ok[0].clone();
+    dollars.payment.as_mut().unwrap().currency = "USD".into();
+    dollars.line_items[0].currency = "USD".into();
+    let returns: api::ReturnSearchPage = sample("ReturnRefundSearchReturnsResponse.json");
+    let statements: api::StatementsPage = sample("FinanceGetStatementsResponse.json");
+    let payments: api::PaymentsPage = sample("FinanceGetPaymentsResponse.json");
+    let unsettled_page: api::UnsettledPage = sample("FinanceGetUnsettledTransactionsResponse.json");
+    let creator: api::CreatorAffiliateOrderPage =
+        sample("AffiliateCreatorSearchOrdersResponse.json");
+    let seller: api::SellerAffiliateOrderPage = sample("AffiliateSellerSearchOrdersResponse.json");
+    let products: api::ProductSearchPage = sample("ProductSearchProducts202502Response.json");
+    let mut records = vec![
+        super::order("shop", &dollars),
+        super::order("shop", &orders.orders.ok[0]),
+        return_order("shop", &returns.return_orders.ok[0]),
+        statement("shop", &statements.statements.ok[0]),
+        payment("shop", &payments.payments.ok[0]),
+        unsettled("shop", &unsettled_page.transactions.ok[0]),
+        product("shop", &products.products.ok[0]),
+    ];
+    records.extend(creator_affiliate_order("creator", &creator.orders.ok[0]));
+    records.extend(seller_affiliate_order("shop", &seller.orders.ok[0]));
+    let kinds: std::collections::BTreeSet<RecordKind> = records.iter().map(Record::kind).collect();
+    assert_eq!(kinds.len(), RecordKind::ALL.len(), "every kind: {kinds:?}");
+    assert!(records.iter().any(|r| matches!(r, Record::Unparseable(_))));
+    for record in records {
+        let body = serde_json::to_string(&record).unwrap();
+        assert_eq!(crate::db::records::decode(&body).unwrap(), record, "{body}");
+        // The same record with its tag last is read through the tagged enum.
+        let mut value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let tag = value.as_object_mut().unwrap().shift_remove("type").unwrap();
+        value.as_object_mut().unwrap().insert("type".into(), tag);
+        let moved = serde_json::to_string(&value).unwrap();
+        assert!(!moved.starts_with("{\"type\""), "{moved}");
+        assert_eq!(
+            crate::db::records::decode(&moved).unwrap(),
+            record,
+            "{moved}"
+        );
+    }
+    for corrupt in [
+        "{\"type\":\"order\",\"id\":1}",
+        "{\"type\":\"nonsense\",\"id\":\"1\"}",
+        "not json",
+    ] {
+        assert!(
+            matches!(
+                crate::db::records::decode(corrupt),
+                Err(crate::db::DbError::Corrupt(_))
+            ),
+            "{corrupt}"
+        );
+    }
+}
