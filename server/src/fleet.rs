@@ -8,9 +8,9 @@
 //! same backfill also runs on a fresh database split between two engines with their own pools
 //! and clients, and the speed-up of two instances over one is printed.
 //!
-//! The sandbox answers without latency and with a rate limit far above TikTok's, so the figure
-//! is the product's own cost per record (its writes, rescoring and bookkeeping), not TikTok's
-//! floor (that is `bench-sync`).
+//! The sandbox answers without latency and with a rate limit far above TikTok's (the client's
+//! budget raised to match), so the figure is the product's own cost per record (its writes,
+//! rescoring and bookkeeping), not TikTok's floor (that is `bench-sync`).
 
 use std::sync::Arc;
 use std::time::Instant;
