@@ -157,11 +157,18 @@ pub async fn run(args: FleetArgs) -> Result<FleetReport, String> {
         (backfill, incremental)
     };
     let two_instances = if args.instances == 2 {
-        let url = sibling_database(args.database_url.as_deref().unwrap_or_default()).await?;
-        let stack = start(&args, &dir.path.join("two"), Some(url)).await?;
-        let ids = connect_all(&stack, args.connections).await?;
-        let engines = [stack.engine.clone(), stack.sibling().await?];
-        Some(measure(&stack, &engines, &ids).await?)
+        let first = args.database_url.as_deref().unwrap_or_default();
+        let url = sibling_database(first, true).await?;
+        let phase = async {
+            let stack = start(&args, &dir.path.join("two"), Some(url)).await?;
+            let ids = connect_all(&stack, args.connections).await?;
+            let engines = [stack.engine.clone(), stack.sibling().await?];
+            measure(&stack, &engines, &ids).await
+        }
+        .await;
+        // The sibling goes with its pools (the stack is dropped above), whatever the phase did.
+        sibling_database(first, false).await?;
+        Some(phase?)
     } else {
         None
     };
@@ -193,34 +200,52 @@ async fn start(
     .await
 }
 
-/// A second database beside the first on its server (dropped first if an earlier run left it).
-async fn sibling_database(url: &str) -> Result<String, String> {
+/// The second database beside the first on its server, with the first URL's query: created
+/// afresh (`create`, dropped first if an earlier run left it) or dropped.
+async fn sibling_database(url: &str, create: bool) -> Result<String, String> {
     use sqlx::Connection as _;
-    let (base, name) = url
+    let (base, rest) = url
         .rsplit_once('/')
         .ok_or("the PostgreSQL URL names no database")?;
-    let sibling = format!("{}_fleet_two", name.split('?').next().unwrap_or(name));
+    let (name, query) = match rest.split_once('?') {
+        Some((name, query)) => (name, format!("?{query}")),
+        None => (rest, String::new()),
+    };
+    let sibling = format!("{name}_fleet_two");
     let mut admin = sqlx::PgConnection::connect(url)
         .await
         .map_err(|e| format!("PostgreSQL: {e}"))?;
-    for statement in [
-        format!("DROP DATABASE IF EXISTS \"{sibling}\" WITH (FORCE)"),
-        format!("CREATE DATABASE \"{sibling}\""),
-    ] {
+    let mut statements = vec![format!(
+        "DROP DATABASE IF EXISTS \"{sibling}\" WITH (FORCE)"
+    )];
+    if create {
+        statements.push(format!("CREATE DATABASE \"{sibling}\""));
+    }
+    for statement in statements {
         sqlx::query(&statement)
             .execute(&mut admin)
             .await
             .map_err(|e| format!("PostgreSQL: {e}"))?;
     }
-    Ok(format!("{base}/{sibling}"))
+    Ok(format!("{base}/{sibling}{query}"))
 }
 
 /// Connects `n` shops, one wallet each, through the code exchange and discovery.
 async fn connect_all(stack: &Stack, n: usize) -> Result<Vec<String>, String> {
     let now = stack.engine.clock().now();
+    let wallet_of = |i: usize| format!("0x{:040x}", 0x000f_1ee7_0000_u64 + i as u64);
+    // An earlier run's shops would be reconnected with their records already stored.
+    let earlier = stack
+        .db
+        .list_connections(&wallet_of(0))
+        .await
+        .map_err(|e| format!("reading the database: {e}"))?;
+    if !earlier.is_empty() {
+        return Err("the database holds an earlier fleet run's shops: name an empty one".into());
+    }
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
-        let wallet = format!("0x{:040x}", 0x000f_1ee7_0000_u64 + i as u64);
+        let wallet = wallet_of(i);
         let account = u32::try_from(i + 1).map_err(|_| "too many connections")?;
         let code = stack
             .sandbox

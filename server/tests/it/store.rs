@@ -701,4 +701,58 @@ on_both_databases!(
     expired_single_use_values_and_old_webhook_ids_are_purged,
     a_session_holds_at_most_a_few_live_nonces,
     a_held_install_is_claimed_once_and_only_by_its_browser,
+    a_wallets_grant_scopes_are_its_own_grants_by_id,
 );
+
+async fn a_wallets_grant_scopes_are_its_own_grants_by_id(db: Db) {
+    let (db, _fresh) = fresh_store(db).await;
+    let vault = vault();
+    let first = connect(db.as_ref(), &vault, WALLET_A, "open-1", &["s1", "s2"], NOW)
+        .await
+        .unwrap();
+    let access = AccessToken::new("access-open-2".to_string());
+    let refresh = RefreshToken::new("refresh-open-2".to_string());
+    let seal = |id: &str| {
+        vault
+            .seal_pair(id, &access, NOW + 3600, &refresh, NOW + 86_400)
+            .map_err(|e| e.to_string())
+    };
+    let wider = NewGrant {
+        scopes: vec!["seller.order.info".into(), "seller.finance.info".into()],
+        ..grant(WALLET_A, "open-2")
+    };
+    let second = db
+        .connect(&wider, &seal, &[shop("s3")], &first_runs(), NOW)
+        .await
+        .unwrap()
+        .connection_ids;
+    connect(db.as_ref(), &vault, WALLET_B, "open-3", &["s4"], NOW)
+        .await
+        .unwrap();
+    let grant_of = |id: String| {
+        let db = db.clone();
+        async move { db.load_connection(&id).await.unwrap().unwrap().grant_id }
+    };
+    let (g1, g2) = (
+        grant_of(first[0].clone()).await,
+        grant_of(second[0].clone()).await,
+    );
+    assert_eq!(grant_of(first[1].clone()).await, g1, "one grant, two shops");
+
+    let scopes = db.wallet_grant_scopes(WALLET_A).await.unwrap();
+    assert_eq!(scopes.len(), 2, "{scopes:?}");
+    assert_eq!(scopes[&g1], ["seller.order.info"]);
+    assert_eq!(scopes[&g2], ["seller.order.info", "seller.finance.info"]);
+    let theirs = db.wallet_grant_scopes(WALLET_B).await.unwrap();
+    assert_eq!(
+        theirs.len(),
+        1,
+        "only the other wallet's own grant: {theirs:?}"
+    );
+    assert!(!theirs.contains_key(&g1) && !theirs.contains_key(&g2));
+    assert!(db
+        .wallet_grant_scopes("0x00000000000000000000000000000000000000cc")
+        .await
+        .unwrap()
+        .is_empty());
+}
