@@ -377,13 +377,8 @@ on_both_databases!(
     signing_out_everywhere_ends_every_session_of_the_wallet,
 );
 
-/// A visitor's landing page with its nonce (from the CSP header) replaced by a marker.
-async fn visitor_landing(app: &TestApp) -> (String, String) {
-    let res = reqwest::Client::new()
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap();
+/// A page's nonce (from the CSP header) and its HTML with the nonce replaced by a marker.
+async fn without_nonce(res: reqwest::Response) -> (String, String) {
     assert_eq!(res.status(), 200);
     let csp = res.headers()["content-security-policy"]
         .to_str()
@@ -396,6 +391,18 @@ async fn visitor_landing(app: &TestApp) -> (String, String) {
         "the page's scripts carry this response's nonce"
     );
     (nonce.clone(), html.replace(&nonce, "NONCE"))
+}
+
+/// A visitor's landing page (no cookie) with its nonce, see [`without_nonce`].
+async fn visitor_landing(app: &TestApp) -> (String, String) {
+    without_nonce(
+        reqwest::Client::new()
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -419,21 +426,9 @@ async fn visitors_get_one_landing_page_with_their_own_nonce_and_a_signed_in_brow
     assert!(!after.contains("data-testid=\"wallet-signed-in\""));
 }
 
-/// This browser's dashboard with its nonce (from the CSP header) replaced by a marker.
+/// This browser's dashboard with its nonce replaced by a marker, see [`without_nonce`].
 async fn dashboard(app: &TestApp, path: &str) -> String {
-    let res = app.get(path).await;
-    assert_eq!(res.status(), 200);
-    let csp = res.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let nonce = crate::helpers::csp_nonce(&csp);
-    let html = res.text().await.unwrap();
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "the page's scripts carry this response's nonce"
-    );
-    html.replace(&nonce, "NONCE")
+    without_nonce(app.get(path).await).await.1
 }
 
 /// The kept-page counter of `page` and `outcome` (hit or miss).
