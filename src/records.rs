@@ -579,6 +579,10 @@ impl Unparseable {
 }
 
 /// One input record; income is a fold over a stream of these.
+///
+/// The store reads a body that starts with its `type` tag as the variant's struct directly
+/// (`server/src/db/records.rs`): a variant's struct must keep accepting unknown fields and
+/// have no field of its own named `type`.
 #[allow(
     clippy::large_enum_variant,
     reason = "records are streamed one at a time, never held in bulk; boxing would only add an allocation per record"

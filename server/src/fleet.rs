@@ -166,9 +166,12 @@ pub async fn run(args: FleetArgs) -> Result<FleetReport, String> {
             measure(&stack, &engines, &ids).await
         }
         .await;
-        // The sibling goes with its pools (the stack is dropped above), whatever the phase did.
-        sibling_database(first, false).await?;
-        Some(phase?)
+        // The sibling goes with its pools (the stack and its workers ended above), whatever
+        // the phase did; the phase's own error comes first.
+        let dropped = sibling_database(first, false).await;
+        let phase = phase?;
+        dropped?;
+        Some(phase)
     } else {
         None
     };
@@ -273,14 +276,15 @@ async fn measure(
     let workers = engines[0].settings().workers.max(1) as usize;
     // As the scheduler runs them: `workers` tasks per engine, each on the runtime's threads,
     // taking the next connection when its sync ends.
-    let mut tasks = Vec::new();
+    // A JoinSet: on the first error the rest are aborted when it drops.
+    let mut tasks = tokio::task::JoinSet::new();
     for (k, engine) in engines.iter().enumerate() {
         let mine: std::collections::VecDeque<String> =
             ids.iter().skip(k).step_by(engines.len()).cloned().collect();
         let queue = Arc::new(std::sync::Mutex::new(mine));
         for _ in 0..workers {
             let (engine, queue) = (engine.clone(), queue.clone());
-            tasks.push(tokio::spawn(async move {
+            tasks.spawn(async move {
                 let mut delivered = 0;
                 loop {
                     let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
@@ -296,14 +300,13 @@ async fn measure(
                     }
                     delivered += summary.delivered;
                 }
-            }));
+            });
         }
     }
-    let runs = tasks.into_iter().map(|task| async move {
-        task.await
-            .map_err(|e| format!("a sync worker panicked: {e}"))?
-    });
-    let delivered: u64 = futures::future::try_join_all(runs).await?.into_iter().sum();
+    let mut delivered = 0u64;
+    while let Some(done) = tasks.join_next().await {
+        delivered += done.map_err(|e| format!("a sync worker stopped: {e}"))??;
+    }
     let elapsed_s = started.elapsed().as_secs_f64();
     let cpu_s = cpu_seconds() - cpu;
     Ok(Phase {

@@ -3,16 +3,18 @@
 //!
 //! - **The visitors' landing page** (a `GET /` without a query and without any cookie). It
 //!   reads only the signed-in wallet (none without a cookie) and the site's fixed
-//!   configuration, so one render serves every visitor while the process runs.
-//! - **The dashboard.** Its render is a function of the dashboard's data (the wallet, its
-//!   connections, score, insights and shares, an install the browser holds), the query (a
-//!   connection attempt's outcome) and the site's configuration. The data is read once per
-//!   view, as the page would read it, and the kept render is found by a digest of the path,
-//!   the query and that data: any change to the data is a different page, and the render
+//!   configuration, so one render serves every visitor while the router runs. It is kept
+//!   apart from the budget below: no number of dashboards pushes it out.
+//! - **The dashboard** (a `GET /dashboard` without a query; the views with a connection
+//!   attempt's outcome in the query are rendered each time, so made-up queries cannot fill the
+//!   budget). Its render is a function of the dashboard's data (the wallet, its connections,
+//!   score, insights and shares, an install the browser holds) and the site's configuration.
+//!   The data is read once per view, as the page would read it, and the kept render is found
+//!   by a digest of that data: any change to the data is a different page, and the render
 //!   that misses is given the data already read, so it cannot show anything else.
 //!
-//! Only a complete `200` HTML page that sets no cookie is kept, at most [`MAX_PAGE`] bytes,
-//! and the oldest renders go first once [`BUDGET`] bytes are kept.
+//! Only a complete `200` HTML page that sets no cookie is kept, at most [`MAX_PAGE`] bytes;
+//! the oldest dashboards go first once [`BUDGET`] bytes of them are kept.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -37,6 +39,24 @@ const BUDGET: usize = 32 * 1024 * 1024;
 
 type Key = [u8; 32];
 
+/// Which kept page a view is.
+#[derive(Clone, Copy)]
+enum Page {
+    /// The visitors' landing page (one).
+    Landing,
+    /// A dashboard, by the digest of its data.
+    Dashboard(Key),
+}
+
+impl Page {
+    fn name(self) -> &'static str {
+        match self {
+            Page::Landing => "landing",
+            Page::Dashboard(_) => "dashboard",
+        }
+    }
+}
+
 /// The kept pages of one router.
 #[derive(Clone)]
 pub struct KeptPages(Arc<Shared>);
@@ -48,6 +68,8 @@ struct Shared {
 
 #[derive(Default)]
 struct Pages {
+    /// The visitors' landing page, outside the budget.
+    landing: Option<Arc<Kept>>,
     by_key: HashMap<Key, Arc<Kept>>,
     /// Keys, oldest first.
     order: VecDeque<Key>,
@@ -88,13 +110,23 @@ impl KeptPages {
         }))
     }
 
-    fn get(&self, key: &Key) -> Option<Arc<Kept>> {
+    fn get(&self, page: Page) -> Option<Arc<Kept>> {
         let pages = self.0.pages.lock().unwrap_or_else(|p| p.into_inner());
-        pages.by_key.get(key).cloned()
+        match page {
+            Page::Landing => pages.landing.clone(),
+            Page::Dashboard(key) => pages.by_key.get(&key).cloned(),
+        }
     }
 
-    fn keep(&self, key: Key, kept: Kept) {
+    fn keep(&self, page: Page, kept: Kept) {
         let mut pages = self.0.pages.lock().unwrap_or_else(|p| p.into_inner());
+        let key = match page {
+            Page::Landing => {
+                pages.landing = Some(Arc::new(kept));
+                return;
+            }
+            Page::Dashboard(key) => key,
+        };
         if pages.by_key.contains_key(&key) {
             return;
         }
@@ -111,21 +143,14 @@ impl KeptPages {
         }
     }
 
-    /// The kept page under `key` with `nonce` put in, or `next`'s response, kept under `key`
-    /// when it is a complete page that sets no cookie.
-    async fn serve(
-        &self,
-        page: &'static str,
-        key: Key,
-        nonce: &str,
-        req: Request,
-        next: Next,
-    ) -> Response {
-        if let Some(kept) = self.get(&key) {
-            self.0.metrics.kept_page(page, true);
+    /// The kept `page` with `nonce` put in, or `next`'s response, kept when it is a complete
+    /// page that sets no cookie.
+    async fn serve(&self, page: Page, nonce: &str, req: Request, next: Next) -> Response {
+        if let Some(kept) = self.get(page) {
+            self.0.metrics.kept_page(page.name(), true);
             return kept.response(nonce);
         }
-        self.0.metrics.kept_page(page, false);
+        self.0.metrics.kept_page(page.name(), false);
         let response = next.run(req).await;
         let html = response
             .headers()
@@ -139,13 +164,17 @@ impl KeptPages {
             return response;
         }
         let (parts, body) = response.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-            // The render failed midway: this browser gets an error page rather than half a page.
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                // The render failed midway: this browser gets an error page, not half a page.
+                tracing::warn!(page = page.name(), %error, "a page's render failed midway");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
         };
         if bytes.len() <= MAX_PAGE {
             self.keep(
-                key,
+                page,
                 Kept {
                     headers: parts.headers.clone(),
                     pieces: split(&bytes, nonce.as_bytes()),
@@ -177,8 +206,7 @@ pub async fn visitors(State(pages): State<KeptPages>, req: Request, next: Next) 
     let Some(nonce) = nonce_of(&req) else {
         return next.run(req).await;
     };
-    let key: Key = Sha256::digest(b"visitors' landing page").into();
-    pages.serve("landing", key, &nonce, req, next).await
+    pages.serve(Page::Landing, &nonce, req, next).await
 }
 
 /// What the dashboard middleware needs.
@@ -188,19 +216,14 @@ pub struct DashboardPages {
     pub pages: KeptPages,
     /// The services the page reads its data from.
     pub services: Arc<dyn Services>,
+    /// How long reading the data may take (the request timeout: the read is outside it).
+    pub timeout: std::time::Duration,
 }
 
-/// The digest a dashboard render is kept under: its path, its query and its data.
-fn dashboard_key(req: &Request, data: &DashboardData) -> Option<Key> {
+/// The digest a dashboard render is kept under: its data's.
+fn dashboard_key(data: &DashboardData) -> Option<Key> {
     let json = serde_json::to_vec(data).ok()?;
-    let mut digest = Sha256::new();
-    digest.update(b"dashboard\0");
-    digest.update(req.uri().path().as_bytes());
-    digest.update(b"\0");
-    digest.update(req.uri().query().unwrap_or_default().as_bytes());
-    digest.update(b"\0");
-    digest.update(&json);
-    Some(digest.finalize().into())
+    Some(Sha256::digest(&json).into())
 }
 
 /// Middleware for the dashboard (inside the session layer: it reads the browser's session).
@@ -209,7 +232,10 @@ pub async fn dashboard(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if req.method() != Method::GET || req.uri().path() != "/dashboard" {
+    if req.method() != Method::GET
+        || req.uri().path() != "/dashboard"
+        || req.uri().query().is_some()
+    {
         return next.run(req).await;
     }
     let (Some(nonce), Some(session)) = (
@@ -218,16 +244,24 @@ pub async fn dashboard(
     ) else {
         return next.run(req).await;
     };
-    // A failure is the page's to show: it reads the data again and says what went wrong.
-    let Ok(data) = state.services.dashboard(&session).await else {
-        return next.run(req).await;
+    let data = match tokio::time::timeout(state.timeout, state.services.dashboard(&session)).await {
+        Ok(Ok(data)) => data,
+        // A failure is the page's to show: it reads the data again and says what went wrong.
+        Ok(Err(_)) => return next.run(req).await,
+        Err(_) => {
+            tracing::warn!("the dashboard's data took longer than the request timeout");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
     };
-    let Some(key) = dashboard_key(&req, &data) else {
+    let Some(key) = dashboard_key(&data) else {
         return next.run(req).await;
     };
     req.extensions_mut()
         .insert(PrefetchedDashboard(Arc::new(data)));
-    state.pages.serve("dashboard", key, &nonce, req, next).await
+    state
+        .pages
+        .serve(Page::Dashboard(key), &nonce, req, next)
+        .await
 }
 
 /// `bytes` cut at every occurrence of `needle`.
@@ -280,10 +314,12 @@ mod tests {
             headers: HeaderMap::new(),
             pieces: vec![Bytes::from(vec![fill; 4 * 1024 * 1024])],
         };
+        pages.keep(Page::Landing, page(0xff));
         for i in 0..10u8 {
-            pages.keep([i; 32], page(i));
+            pages.keep(Page::Dashboard([i; 32]), page(i));
         }
         let inner = pages.0.pages.lock().unwrap();
+        assert!(inner.landing.is_some(), "the landing page is kept apart");
         assert_eq!(inner.bytes, 8 * 4 * 1024 * 1024, "within the budget");
         assert!(!inner.by_key.contains_key(&[0; 32]), "the oldest went");
         assert!(!inner.by_key.contains_key(&[1; 32]));

@@ -502,6 +502,7 @@ pub fn router(state: AppState) -> Router {
             crate::page_cache::DashboardPages {
                 pages: kept.clone(),
                 services: state.services.clone(),
+                timeout: front.request_timeout,
             },
             crate::page_cache::dashboard,
         ))

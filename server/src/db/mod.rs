@@ -10,7 +10,9 @@ mod connections;
 mod grants;
 mod jobs;
 mod models;
-pub(crate) mod records;
+mod records;
+#[cfg(test)]
+pub(crate) use records::decode as decode_record;
 mod scores;
 mod sessions;
 mod shares;
@@ -124,20 +126,25 @@ pub struct SqlDb {
     writer: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// A transaction that will write, holding this process's SQLite writer gate until it ends.
-pub(crate) struct WriteTx {
+/// The longest a write transaction waits at the SQLite writer gate.
+const GATE_WAIT: Duration = Duration::from_secs(15);
+
+/// A transaction that will write, holding this process's SQLite writer gate until it ends
+/// (fields drop in order: the transaction, then the gate). Private to the store: code that held
+/// one while calling another writing method would wait at the gate for itself.
+struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
     /// Commits, then lets the next writer in.
-    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+    async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
     }
 
     /// Rolls back, then lets the next writer in.
-    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+    async fn rollback(self) -> Result<(), sqlx::Error> {
         self.tx.rollback().await
     }
 }
@@ -163,12 +170,16 @@ impl SqlDb {
     ///
     /// SQLite has one writer: a connection that finds the lock taken sleeps in SQLite's busy
     /// handler (1 ms, 2, 5, 10, … 100 ms between tries) while the lock may long be free, so
-    /// this process's writers queue at an async gate first and reach SQLite one at a time
-    /// (other processes on the same file still wait in the busy handler).
-    pub(crate) async fn write_tx(&self) -> Result<WriteTx, sqlx::Error> {
+    /// this process's write transactions queue at an async gate first and reach SQLite one at
+    /// a time. Single writing statements outside a transaction, the sessions' pool and other
+    /// processes on the same file still wait in the busy handler. A transaction that cannot
+    /// pass the gate within [`GATE_WAIT`] fails as a pool timeout.
+    async fn write_tx(&self) -> Result<WriteTx, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
-                let gate = self.writer.clone().lock_owned().await;
+                let gate = tokio::time::timeout(GATE_WAIT, self.writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?;
                 Ok(WriteTx {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _gate: Some(gate),
@@ -249,8 +260,10 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Database>, DbError> {
                 .connect_with(options)
                 .await
                 .map_err(unreachable)?;
+            // Twice the default sync workers (a rescore holds a connection while it streams a
+            // wallet's records), so pages and the writer still find one.
             let pool = AnyPoolOptions::new()
-                .max_connections(8)
+                .max_connections(16)
                 .acquire_timeout(CONNECT_TIMEOUT)
                 .idle_timeout(Some(Duration::from_secs(600)))
                 .after_connect(|conn, _| {

@@ -464,16 +464,24 @@ async fn a_dashboard_render_is_served_again_until_what_it_shows_changes() {
         "the second view was the kept render"
     );
 
-    // Another wallet with the same (empty) history never gets this wallet's page.
+    // Two wallets with the same (empty) history each get a page of their own.
+    let (twelve, thirteen) = (TestWallet::new(12), TestWallet::new(13));
     let other = app.another_browser();
-    other.sign_in(&TestWallet::new(12)).await;
-    let theirs = dashboard(&other, "/dashboard").await;
-    assert!(theirs.contains("No shops connected yet"));
-    assert!(!theirs.contains(&wallet.address()));
+    other.sign_in(&twelve).await;
+    let third = app.another_browser();
+    third.sign_in(&thirteen).await;
+    for (browser, mine, theirs) in [(&other, &twelve, &thirteen), (&third, &thirteen, &twelve)] {
+        let page = dashboard(browser, "/dashboard").await;
+        assert!(page.contains("No shops connected yet"));
+        assert!(page.contains(&mine.address()), "its own wallet");
+        assert!(!page.contains(&theirs.address()) && !page.contains(&wallet.address()));
+    }
 
-    // A query is another page: the connection attempt's outcome is shown.
+    // A view with an outcome in the query is rendered each time, never kept.
     let failed = dashboard(&app, "/dashboard?tiktokshop_error=consent_denied").await;
     assert!(failed.contains("data-testid=\"connect-error-message\""));
+    let again = dashboard(&app, "/dashboard?tiktokshop_error=consent_denied").await;
+    assert!(again.contains("data-testid=\"connect-error-message\""));
     assert!(!dashboard(&app, "/dashboard")
         .await
         .contains("data-testid=\"connect-error-message\""));
@@ -495,5 +503,9 @@ async fn a_dashboard_render_is_served_again_until_what_it_shows_changes() {
     assert!(!after.contains("data-testid=\"score-value\""));
     let m = metrics(&app).await;
     assert_eq!(kept(&m, "dashboard", "hit"), 2, "{m}");
-    assert_eq!(kept(&m, "dashboard", "miss"), 4, "{m}");
+    assert_eq!(
+        kept(&m, "dashboard", "miss"),
+        4,
+        "the first view, two other wallets' and the new data: {m}"
+    );
 }

@@ -216,18 +216,14 @@ fn a_stored_record_of_every_kind_reads_back_as_it_was_written() {
     assert!(records.iter().any(|r| matches!(r, Record::Unparseable(_))));
     for record in records {
         let body = serde_json::to_string(&record).unwrap();
-        assert_eq!(crate::db::records::decode(&body).unwrap(), record, "{body}");
+        assert_eq!(crate::db::decode_record(&body).unwrap(), record, "{body}");
         // The same record with its tag last is read through the tagged enum.
         let mut value: serde_json::Value = serde_json::from_str(&body).unwrap();
         let tag = value.as_object_mut().unwrap().shift_remove("type").unwrap();
         value.as_object_mut().unwrap().insert("type".into(), tag);
         let moved = serde_json::to_string(&value).unwrap();
         assert!(!moved.starts_with("{\"type\""), "{moved}");
-        assert_eq!(
-            crate::db::records::decode(&moved).unwrap(),
-            record,
-            "{moved}"
-        );
+        assert_eq!(crate::db::decode_record(&moved).unwrap(), record, "{moved}");
     }
     for corrupt in [
         "{\"type\":\"order\",\"id\":1}",
@@ -236,7 +232,7 @@ fn a_stored_record_of_every_kind_reads_back_as_it_was_written() {
     ] {
         assert!(
             matches!(
-                crate::db::records::decode(corrupt),
+                crate::db::decode_record(corrupt),
                 Err(crate::db::DbError::Corrupt(_))
             ),
             "{corrupt}"
