@@ -207,7 +207,9 @@ pub struct SyncSettings {
     pub poll: std::time::Duration,
     /// `SYNC_WORKERS` (default 8): connections one instance syncs at once. A sync mostly
     /// waits on TikTok (each shop has its own request budget), so an instance syncs more shops
-    /// at once than it has cores.
+    /// at once than it has cores. On SQLite the stores' pool has 8 connections (16 measured
+    /// slower in `bench-fleet`); a sync holds one only while a statement or a rescore's streamed
+    /// read runs.
     pub workers: u32,
     /// `SYNC_BACKFILL_SLICES` (default 32): time slices of an order backfill fetched at once.
     pub backfill_slices: u32,

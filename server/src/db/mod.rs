@@ -260,10 +260,8 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Database>, DbError> {
                 .connect_with(options)
                 .await
                 .map_err(unreachable)?;
-            // Twice the default sync workers (a rescore holds a connection while it streams a
-            // wallet's records), so pages and the writer still find one.
             let pool = AnyPoolOptions::new()
-                .max_connections(16)
+                .max_connections(8)
                 .acquire_timeout(CONNECT_TIMEOUT)
                 .idle_timeout(Some(Duration::from_secs(600)))
                 .after_connect(|conn, _| {
