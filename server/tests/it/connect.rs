@@ -73,16 +73,8 @@ async fn hybrid_totals_13000_and_4333_33_a_month(db: Db) {
 async fn disconnecting_deletes_tokens_and_records_but_keeps_an_audit_row(db: Db) {
     let (app, wallet) = signed_in_app(db).await;
     app.connect(&wallet, "seller-boutique").await;
-    let id = app.connections().await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let res = app
-        .client
-        .delete(app.url(&format!("/api/connections/{id}")))
-        .send()
-        .await
-        .unwrap();
+    let id = app.first_connection_id().await;
+    let res = app.delete_connection(&id).await;
     assert_eq!(res.status(), 204);
     assert_eq!(app.connections().await, serde_json::json!([]));
     assert_eq!(app.score().await, serde_json::Value::Null);
@@ -90,12 +82,7 @@ async fn disconnecting_deletes_tokens_and_records_but_keeps_an_audit_row(db: Db)
     assert!(events
         .iter()
         .any(|e| e.kind == "tiktok_disconnected" && e.detail.contains(&id)));
-    let again = app
-        .client
-        .delete(app.url(&format!("/api/connections/{id}")))
-        .send()
-        .await
-        .unwrap();
+    let again = app.delete_connection(&id).await;
     assert_eq!(again.status(), 404);
 }
 
@@ -281,10 +268,7 @@ async fn tokens_are_encrypted_at_rest() {
 async fn another_wallet_sees_none_of_the_first_wallets_data() {
     let (app, wallet) = signed_in_app(Db::Sqlite).await;
     app.connect(&wallet, "seller-boutique").await;
-    let id = app.connections().await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = app.first_connection_id().await;
     let other = TestApp {
         client: crate::helpers::new_client(),
         ..app
@@ -292,12 +276,7 @@ async fn another_wallet_sees_none_of_the_first_wallets_data() {
     other.sign_in(&TestWallet::new(9)).await;
     assert_eq!(other.connections().await, serde_json::json!([]));
     assert_eq!(other.score().await, serde_json::Value::Null);
-    let res = other
-        .client
-        .delete(other.url(&format!("/api/connections/{id}")))
-        .send()
-        .await
-        .unwrap();
+    let res = other.delete_connection(&id).await;
     assert_eq!(res.status(), 404);
 }
 
@@ -461,10 +440,7 @@ async fn the_dashboard_shows_a_connection_that_needs_reconnecting() {
         "the last sync time is shown"
     );
     assert!(!html.contains("data-testid=\"needs-reconnect\""));
-    let id = app.connections().await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = app.first_connection_id().await;
     let c = app.state.db.load_connection(&id).await.unwrap().unwrap();
     assert!(app
         .state

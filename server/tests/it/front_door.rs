@@ -487,16 +487,8 @@ async fn a_dashboard_render_is_served_again_until_what_it_shows_changes() {
         .contains("data-testid=\"connect-error-message\""));
 
     // What the page shows changed: the next view is rendered from the new data.
-    let id = app.connections().await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let res = app
-        .client
-        .delete(app.url(&format!("/api/connections/{id}")))
-        .send()
-        .await
-        .unwrap();
+    let id = app.first_connection_id().await;
+    let res = app.delete_connection(&id).await;
     assert_eq!(res.status(), 204);
     let after = dashboard(&app, "/dashboard").await;
     assert!(after.contains("No shops connected yet"), "{after}");

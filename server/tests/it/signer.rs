@@ -166,6 +166,23 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// The id of this browser's first connection.
+    pub async fn first_connection_id(&self) -> String {
+        self.connections().await[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// `DELETE /api/connections/{id}`.
+    pub async fn delete_connection(&self, id: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url(&format!("/api/connections/{id}")))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// `GET /api/score` as JSON.
     pub async fn score(&self) -> serde_json::Value {
         let res = self.get("/api/score").await;
