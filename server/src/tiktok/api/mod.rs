@@ -17,6 +17,7 @@ use std::fmt;
 
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::de;
 
@@ -228,9 +229,23 @@ impl<T: Serialize> Serialize for Items<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Items<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let values = <Option<Vec<serde_json::Value>>>::deserialize(d)?.unwrap_or_default();
+        // Each element is kept as its text and read as `T` straight from it; only one that does
+        // not read that way is built into a `Value` and read from it (what TikTok's loose JSON
+        // may need: a repeated key, say), and set aside with its id if that fails too.
+        let raws = <Option<Vec<Box<RawValue>>>>::deserialize(d)?.unwrap_or_default();
         let mut items = Items::default();
-        for value in values {
+        for raw in raws {
+            if let Ok(item) = serde_json::from_str::<T>(raw.get()) {
+                items.ok.push(item);
+                continue;
+            }
+            let value = match serde_json::from_str::<serde_json::Value>(raw.get()) {
+                Ok(value) => value,
+                Err(e) => {
+                    items.bad.push((String::new(), e.to_string()));
+                    continue;
+                }
+            };
             let id = ["id", "return_id", "order_id", "cancel_id"]
                 .iter()
                 .find_map(|k| value.get(*k))
