@@ -309,3 +309,36 @@ macro_rules! paginated_impl {
 }
 
 pub(crate) use {page_impl, paginated_impl};
+
+#[cfg(test)]
+mod tests {
+    use super::Items;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Element {
+        id: String,
+        n: u32,
+    }
+
+    #[test]
+    fn list_elements_are_read_one_by_one_and_those_that_do_not_decode_are_set_aside_with_their_id()
+    {
+        let items: Items<Element> = serde_json::from_str(
+            r#"[{"id":"a","n":1},{"id":"b","n":2,"n":3},{"id":7,"n":"x"},{"order_id":"c"}]"#,
+        )
+        .unwrap();
+        let element = |id: &str, n| Element { id: id.into(), n };
+        // A repeated key is read as a JSON object reads it: the last one counts.
+        assert_eq!(items.ok, vec![element("a", 1), element("b", 3)]);
+        let bad: Vec<&str> = items.bad.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(bad, ["7", "c"]);
+        assert!(
+            items.bad[1].1.contains("missing field `id`"),
+            "{:?}",
+            items.bad
+        );
+        assert_eq!(items.len(), 4);
+        let none: Items<Element> = serde_json::from_str("null").unwrap();
+        assert!(none.is_empty());
+    }
+}
