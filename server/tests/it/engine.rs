@@ -366,8 +366,8 @@ async fn connecting_the_large_shop_returns_at_once_and_the_backfill_completes_be
     );
     let row = crate::sync::only_connection(&app, &wallet).await;
     // The bound only guards against a hang: a debug build sharing two cores with the rest of
-    // the suite takes minutes. The stored ids (50,000 rows) are read only once the run ended,
-    // so the polling does not compete with the backfill.
+    // the suite takes minutes. While the run is active only its state is read; the stored ids
+    // (50,000 rows) are read once it is not.
     eventually(
         900,
         "the background backfill to store every order",

@@ -173,7 +173,9 @@ pub struct Amount {
 }
 
 /// A list whose elements are read one by one: an element that does not decode is kept aside
-/// with the reason (and its `id` when it has one) instead of failing the page.
+/// with the reason (and its `id` when it has one) instead of failing the page. Each element is
+/// first kept as its text (`RawValue`), which serde's buffered content cannot give: an `Items`
+/// field must not sit under `#[serde(flatten)]` or in an untagged or internally tagged enum.
 #[derive(Clone, PartialEq)]
 pub struct Items<T> {
     /// The elements that decoded.
@@ -242,7 +244,12 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Items<T> {
             let value = match serde_json::from_str::<serde_json::Value>(raw.get()) {
                 Ok(value) => value,
                 Err(e) => {
-                    items.bad.push((String::new(), e.to_string()));
+                    // Text a `Value` refuses (a lone surrogate, a number out of range): its id
+                    // may still be readable.
+                    let id = serde_json::from_str::<IdProbe>(raw.get())
+                        .map(IdProbe::id)
+                        .unwrap_or_default();
+                    items.bad.push((id, e.to_string()));
                     continue;
                 }
             };
@@ -260,6 +267,28 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Items<T> {
             }
         }
         Ok(items)
+    }
+}
+
+/// The ids an element may carry, everything else skipped.
+#[derive(Deserialize)]
+struct IdProbe {
+    #[serde(default, deserialize_with = "de::string")]
+    id: String,
+    #[serde(default, deserialize_with = "de::string")]
+    return_id: String,
+    #[serde(default, deserialize_with = "de::string")]
+    order_id: String,
+    #[serde(default, deserialize_with = "de::string")]
+    cancel_id: String,
+}
+
+impl IdProbe {
+    fn id(self) -> String {
+        [self.id, self.return_id, self.order_id, self.cancel_id]
+            .into_iter()
+            .find(|id| !id.is_empty())
+            .unwrap_or_default()
     }
 }
 
@@ -328,7 +357,8 @@ mod tests {
         )
         .unwrap();
         let element = |id: &str, n| Element { id: id.into(), n };
-        // A repeated key is read as a JSON object reads it: the last one counts.
+        // A repeated key fails the direct read ("duplicate field"); read through a `Value`, as
+        // a JSON object reads it, the last one counts.
         assert_eq!(items.ok, vec![element("a", 1), element("b", 3)]);
         let bad: Vec<&str> = items.bad.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(bad, ["7", "c"]);
@@ -340,5 +370,39 @@ mod tests {
         assert_eq!(items.len(), 4);
         let none: Items<Element> = serde_json::from_str("null").unwrap();
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn an_element_no_json_value_can_hold_is_set_aside_with_its_id() {
+        let items: Items<Element> =
+            serde_json::from_str(r#"[{"id":"d","n":"\ud800"},{"id":"e","n":5}]"#).unwrap();
+        assert_eq!(
+            items.ok,
+            vec![Element {
+                id: "e".into(),
+                n: 5
+            }]
+        );
+        assert_eq!(items.bad.len(), 1);
+        assert_eq!(items.bad[0].0, "d");
+        assert!(items.bad[0].1.contains("escape"), "{:?}", items.bad);
+    }
+
+    #[test]
+    fn a_list_inside_a_json_value_reads_the_same() {
+        let items: Items<Element> = serde_json::from_value(serde_json::json!([
+            {"id": "a", "n": 1},
+            {"id": 7, "n": "x"},
+        ]))
+        .unwrap();
+        assert_eq!(
+            items.ok,
+            vec![Element {
+                id: "a".into(),
+                n: 1
+            }]
+        );
+        assert_eq!(items.bad.len(), 1);
+        assert_eq!(items.bad[0].0, "7");
     }
 }
