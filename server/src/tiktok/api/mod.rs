@@ -237,59 +237,45 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Items<T> {
         let raws = <Option<Vec<Box<RawValue>>>>::deserialize(d)?.unwrap_or_default();
         let mut items = Items::default();
         for raw in raws {
-            if let Ok(item) = serde_json::from_str::<T>(raw.get()) {
-                items.ok.push(item);
-                continue;
-            }
-            let value = match serde_json::from_str::<serde_json::Value>(raw.get()) {
-                Ok(value) => value,
-                Err(e) => {
-                    // Text a `Value` refuses (a lone surrogate, a number out of range): its id
-                    // may still be readable.
-                    let id = serde_json::from_str::<IdProbe>(raw.get())
-                        .map(IdProbe::id)
-                        .unwrap_or_default();
-                    items.bad.push((id, e.to_string()));
-                    continue;
+            let text = raw.get();
+            let read = serde_json::from_str::<T>(text).or_else(|_| {
+                match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(value) => serde_json::from_value::<T>(value).map_err(|e| e.to_string()),
+                    // Text a `Value` refuses (a lone surrogate, a number out of range).
+                    Err(e) => Err(e.to_string()),
                 }
-            };
-            let id = ["id", "return_id", "order_id", "cancel_id"]
-                .iter()
-                .find_map(|k| value.get(*k))
-                .map(|v| match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .unwrap_or_default();
-            match serde_json::from_value::<T>(value) {
+            });
+            match read {
                 Ok(item) => items.ok.push(item),
-                Err(e) => items.bad.push((id, e.to_string())),
+                Err(reason) => items.bad.push((element_id(text), reason)),
             }
         }
         Ok(items)
     }
 }
 
-/// The ids an element may carry, everything else skipped.
-#[derive(Deserialize)]
-struct IdProbe {
-    #[serde(default, deserialize_with = "de::string")]
-    id: String,
-    #[serde(default, deserialize_with = "de::string")]
-    return_id: String,
-    #[serde(default, deserialize_with = "de::string")]
-    order_id: String,
-    #[serde(default, deserialize_with = "de::string")]
-    cancel_id: String,
-}
-
-impl IdProbe {
-    fn id(self) -> String {
-        [self.id, self.return_id, self.order_id, self.cancel_id]
-            .into_iter()
-            .find(|id| !id.is_empty())
-            .unwrap_or_default()
+/// The id of an element set aside: its first non-empty `id`, `return_id`, `order_id` or
+/// `cancel_id` (a string or a number), or empty when it has none readable.
+fn element_id(text: &str) -> String {
+    #[derive(Deserialize)]
+    struct Ids {
+        #[serde(default, deserialize_with = "de::string")]
+        id: String,
+        #[serde(default, deserialize_with = "de::string")]
+        return_id: String,
+        #[serde(default, deserialize_with = "de::string")]
+        order_id: String,
+        #[serde(default, deserialize_with = "de::string")]
+        cancel_id: String,
     }
+    serde_json::from_str::<Ids>(text)
+        .ok()
+        .and_then(|ids| {
+            [ids.id, ids.return_id, ids.order_id, ids.cancel_id]
+                .into_iter()
+                .find(|id| !id.is_empty())
+        })
+        .unwrap_or_default()
 }
 
 pub(crate) fn push_opt(
@@ -349,6 +335,10 @@ mod tests {
         n: u32,
     }
 
+    fn element(id: &str, n: u32) -> Element {
+        Element { id: id.into(), n }
+    }
+
     #[test]
     fn list_elements_are_read_one_by_one_and_those_that_do_not_decode_are_set_aside_with_their_id()
     {
@@ -356,7 +346,6 @@ mod tests {
             r#"[{"id":"a","n":1},{"id":"b","n":2,"n":3},{"id":7,"n":"x"},{"order_id":"c"}]"#,
         )
         .unwrap();
-        let element = |id: &str, n| Element { id: id.into(), n };
         // A repeated key fails the direct read ("duplicate field"); read through a `Value`, as
         // a JSON object reads it, the last one counts.
         assert_eq!(items.ok, vec![element("a", 1), element("b", 3)]);
@@ -376,13 +365,7 @@ mod tests {
     fn an_element_no_json_value_can_hold_is_set_aside_with_its_id() {
         let items: Items<Element> =
             serde_json::from_str(r#"[{"id":"d","n":"\ud800"},{"id":"e","n":5}]"#).unwrap();
-        assert_eq!(
-            items.ok,
-            vec![Element {
-                id: "e".into(),
-                n: 5
-            }]
-        );
+        assert_eq!(items.ok, vec![element("e", 5)]);
         assert_eq!(items.bad.len(), 1);
         assert_eq!(items.bad[0].0, "d");
         assert!(items.bad[0].1.contains("escape"), "{:?}", items.bad);
@@ -395,13 +378,7 @@ mod tests {
             {"id": 7, "n": "x"},
         ]))
         .unwrap();
-        assert_eq!(
-            items.ok,
-            vec![Element {
-                id: "a".into(),
-                n: 1
-            }]
-        );
+        assert_eq!(items.ok, vec![element("a", 1)]);
         assert_eq!(items.bad.len(), 1);
         assert_eq!(items.bad[0].0, "7");
     }
