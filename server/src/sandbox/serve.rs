@@ -78,34 +78,47 @@ pub fn serve_api(call: &Call<'_>, handler: Handler, switches: Switches) -> Resul
             let wanted_orders: Option<Vec<String>> = body
                 .get("order_ids")
                 .and_then(|v| serde_json::from_value(v.clone()).ok());
-            let all: Vec<Value> = book
-                .returns()
-                .into_iter()
+            // Filtered on their facts; only the page is written out.
+            let returns = book.returns();
+            let matching: Vec<usize> = returns
+                .iter()
                 .enumerate()
-                .map(|(r, ret)| orders::return_order(&book, r, ret))
-                .filter(|v| {
-                    within(v["create_time"].as_i64().unwrap_or(0), ge, lt)
-                        && within(v["update_time"].as_i64().unwrap_or(0), uge, ult)
+                .filter(|(_, ret)| {
+                    let facts = orders::return_facts(&book, **ret);
+                    within(facts.create_time, ge, lt)
+                        && within(facts.update_time, uge, ult)
                         && statuses
                             .as_ref()
-                            .is_none_or(|s| s.iter().any(|s| v["return_status"] == s.as_str()))
-                        && wanted_orders
-                            .as_ref()
-                            .is_none_or(|ids| ids.iter().any(|id| v["order_id"] == id.as_str()))
+                            .is_none_or(|s| s.iter().any(|s| s == ret.1))
+                        && wanted_orders.as_ref().is_none_or(|ids| {
+                            let order = orders::order_id(book.seed, book.shop, facts.order);
+                            ids.contains(&order)
+                        })
+                })
+                .map(|(r, _)| r)
+                .collect();
+            let (range, next) = call.page(matching.len() as u64)?;
+            let page: Vec<Value> = range
+                .map(|k| {
+                    let r = matching[k as usize];
+                    orders::return_order(&book, r, returns[r])
                 })
                 .collect();
-            let (range, next) = call.page(all.len() as u64)?;
             Ok(json!({
-                "return_orders": all[range.start as usize..range.end as usize],
-                "total_count": all.len(),
+                "return_orders": page,
+                "total_count": matching.len(),
                 "next_page_token": next,
             }))
         }
         Handler::Cancellations => {
             let book = book(call)?;
-            let all: Vec<Value> = (0..book.len())
+            let cancelled: Vec<u64> = (0..book.len())
                 .filter(|i| book.kind(*i) == OrderKind::Cancelled)
-                .map(|i| {
+                .collect();
+            let (range, next) = call.page(cancelled.len() as u64)?;
+            let page: Vec<Value> = range
+                .map(|k| {
+                    let i = cancelled[k as usize];
                     let o = orders::order(&book, i);
                     json!({
                         "cancel_id": format!("8{}", o["id"].as_str().unwrap_or_default()),
@@ -119,10 +132,9 @@ pub fn serve_api(call: &Call<'_>, handler: Handler, switches: Switches) -> Resul
                     })
                 })
                 .collect();
-            let (range, next) = call.page(all.len() as u64)?;
             Ok(json!({
-                "cancellations": all[range.start as usize..range.end as usize],
-                "total_count": all.len(),
+                "cancellations": page,
+                "total_count": cancelled.len(),
                 "next_page_token": next,
             }))
         }
@@ -368,57 +380,117 @@ fn order_search(call: &Call<'_>, switches: Switches) -> Result<Value, Reject> {
         .map(|t| book.first_at_or_after(t))
         .unwrap_or(book.len())
         .max(from);
-    let mut matching: Vec<(i64, Value)> = Vec::new();
-    for i in from..until {
+    // The matches are not kept: a page is picked from them as they are found, in index order
+    // (create-time order) or, sorted by update time, from their keys and indices alone.
+    let key_of = |i: u64| -> Option<(i64, u64)> {
         let kind = book.kind(i);
         if status.is_some_and(|s| s != book.status(kind)) {
-            continue;
+            return None;
         }
         let updated = orders::update_time(&book, i);
         if !within(book.create_time(i), ge, lt) || !within(updated, uge, ult) {
-            continue;
+            return None;
         }
         let key = if sort_field == "update_time" {
             updated
         } else {
             book.create_time(i)
         };
-        matching.push((key, json!(i)));
-    }
+        Some((key, i))
+    };
+    let by_update: Option<Vec<(i64, u64)>> = (sort_field == "update_time").then(|| {
+        let mut keys: Vec<(i64, u64)> = (from..until).filter_map(key_of).collect();
+        keys.sort_by_key(|(key, _)| *key);
+        keys
+    });
+    let book_hits = || -> Box<dyn Iterator<Item = (i64, u64)> + '_> {
+        match &by_update {
+            Some(keys) => Box::new(keys.iter().copied()),
+            None => Box::new((from..until).filter_map(key_of)),
+        }
+    };
+    let mut simulated: Vec<(i64, Value)> = Vec::new();
     for (id, created, total) in call.sandbox.simulated_orders(call.account, book.shop.no) {
         if within(created, ge, lt)
             && within(created, uge, ult)
             && status.is_none_or(|s| s == "AWAITING_SHIPMENT")
         {
-            matching.push((
+            simulated.push((
                 created,
                 orders::simulated_order(book.shop, &id, created, total),
             ));
         }
     }
-    matching.sort_by_key(|(key, _)| *key);
-    if descending {
-        matching.reverse();
-    }
-    let total = matching.len() as u64;
-    let render = |v: &Value| match v.as_u64() {
-        Some(i) => orders::order(&book, i),
-        None => v.clone(),
+    simulated.sort_by_key(|(key, _)| *key);
+    // Ascending by key; among equal keys the book's orders first, then the simulated ones.
+    let ascending = || merge_hits(book_hits(), &simulated);
+    let render = |hit: Hit| match hit {
+        Hit::Book(i) => orders::order(&book, i),
+        Hit::Simulated(s) => simulated[s].1.clone(),
     };
-    if switches.endless_order_cursor && total > 0 {
-        let (range, _) = call.page(u64::MAX)?;
-        let page: Vec<Value> = range
-            .clone()
-            .map(|k| render(&matching[(k % total) as usize].1))
-            .collect();
-        return Ok(
-            json!({ "orders": page, "total_count": total, "next_page_token": call.page_token(range.end) }),
-        );
+    let mut page: Vec<Value>;
+    let (total, next);
+    if switches.endless_order_cursor || descending {
+        let all: Vec<Hit> = ascending().collect();
+        total = all.len() as u64;
+        let at = |k: u64| all[(if descending { total - 1 - k } else { k }) as usize];
+        if switches.endless_order_cursor && total > 0 {
+            let (range, _) = call.page(u64::MAX)?;
+            let page: Vec<Value> = range.clone().map(|k| render(at(k % total))).collect();
+            return Ok(
+                json!({ "orders": page, "total_count": total, "next_page_token": call.page_token(range.end) }),
+            );
+        }
+        let range;
+        (range, next) = call.page(total)?;
+        page = range.map(|k| render(at(k))).collect();
+    } else {
+        // One pass: the page's positions are known before the total.
+        let (wanted, _) = call.page(u64::MAX)?;
+        let mut count = 0u64;
+        page = Vec::new();
+        for hit in ascending() {
+            if wanted.contains(&count) {
+                page.push(render(hit));
+            }
+            count += 1;
+        }
+        total = count;
+        (_, next) = call.page(total)?;
     }
-    let (range, next) = call.page(total)?;
-    let mut page: Vec<Value> = range.map(|k| render(&matching[k as usize].1)).collect();
     if switches.broken_order_records && !page.is_empty() {
         page.push(json!({ "id": "576999999999999999", "status": "COMPLETED", "create_time": { "not": "a time" } }));
     }
     Ok(json!({ "orders": page, "total_count": total, "next_page_token": next }))
+}
+
+/// One order the search found: the book's `i`-th or the `s`-th simulated one.
+#[derive(Debug, Clone, Copy)]
+enum Hit {
+    Book(u64),
+    Simulated(usize),
+}
+
+/// The book's hits and the simulated ones (each ascending by key) merged ascending, the book's
+/// first among equal keys.
+fn merge_hits<'a>(
+    book: impl Iterator<Item = (i64, u64)> + 'a,
+    simulated: &'a [(i64, Value)],
+) -> impl Iterator<Item = Hit> + 'a {
+    let mut book = book.peekable();
+    let mut s = 0;
+    std::iter::from_fn(move || {
+        let from_book = match (book.peek(), simulated.get(s)) {
+            (Some((b, _)), Some((k, _))) => b <= k,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        if from_book {
+            book.next().map(|(_, i)| Hit::Book(i))
+        } else {
+            s += 1;
+            Some(Hit::Simulated(s - 1))
+        }
+    })
 }

@@ -504,6 +504,39 @@ async fn large_shop_pages_through_50000_orders_100_a_page_without_serving_one_tw
 }
 
 #[tokio::test]
+async fn the_order_search_pages_newest_first_as_the_reverse_of_oldest_first_in_either_sort() {
+    let s = spawn_sandbox().await;
+    let c = connect(&s, "seller-boutique").await;
+    let cipher = c.shop(0);
+    let listed = |pages: Vec<OrderSearchPage>| -> Vec<(String, i64, i64)> {
+        pages
+            .iter()
+            .flat_map(|p| p.orders.ok.iter())
+            .map(|o| (o.id.clone(), o.create_time.unwrap(), o.update_time.unwrap()))
+            .collect()
+    };
+    for by_update in [false, true] {
+        let mut request = if by_update {
+            api::SearchOrders::updated_between(0, now() + 1)
+        } else {
+            api::SearchOrders::created_between(0, now() + 1)
+        };
+        request.page_size = 7;
+        let oldest_first = listed(all_pages(&c, Scope::Shop(&cipher), request.clone()).await);
+        request.sort_order = api::SortOrder::Desc;
+        let newest_first = listed(all_pages(&c, Scope::Shop(&cipher), request).await);
+        assert!(oldest_first.len() > 14, "several pages");
+        let key = |o: &(String, i64, i64)| if by_update { o.2 } else { o.1 };
+        assert!(oldest_first.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
+        let ids: HashSet<&String> = oldest_first.iter().map(|o| &o.0).collect();
+        assert_eq!(ids.len(), oldest_first.len(), "an order listed twice");
+        let mut reversed = newest_first.clone();
+        reversed.reverse();
+        assert_eq!(reversed, oldest_first, "sorted by update time: {by_update}");
+    }
+}
+
+#[tokio::test]
 async fn a_page_size_outside_the_documented_range_is_never_sent() {
     let s = spawn_sandbox().await;
     let c = connect(&s, "seller-boutique").await;

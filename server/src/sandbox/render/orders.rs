@@ -208,12 +208,36 @@ pub fn return_id(shop: &ShopSpec, r: usize) -> String {
     (4_035_300_000_000_000_000u64 + shop.no * 1_000_000 + r as u64).to_string()
 }
 
+/// What the returns search filters a return on, without writing it out.
+pub struct ReturnFacts {
+    /// The index of the order it returns.
+    pub order: u64,
+    pub create_time: i64,
+    pub update_time: i64,
+}
+
+/// The facts of a return of a book: (rank, status, refund).
+pub fn return_facts(book: &OrderBook, (rank, status, _): (u64, &str, i64)) -> ReturnFacts {
+    let order = book.paid_index(rank);
+    let t = (book.create_time(order) + 2 * DAY).min(book.frame.end);
+    ReturnFacts {
+        order,
+        create_time: t,
+        update_time: if status == "RETURN_OR_REFUND_REQUEST_PENDING" {
+            t
+        } else {
+            (t + DAY).min(book.frame.end)
+        },
+    }
+}
+
 /// Return `r` of a book: (rank, status, refund), as the returns search writes it.
-pub fn return_order(book: &OrderBook, r: usize, (rank, status, refund): (u64, &str, i64)) -> Value {
+pub fn return_order(book: &OrderBook, r: usize, ret: (u64, &str, i64)) -> Value {
+    let (_, status, refund) = ret;
     let shop = book.shop;
     let cur = shop.currency;
-    let i = book.paid_index(rank);
-    let t = (book.create_time(i) + 2 * DAY).min(book.frame.end);
+    let facts = return_facts(book, ret);
+    let i = facts.order;
     let id = return_id(shop, r);
     let order = order_id(book.seed, shop, i);
     let q = line_product(book, i, 0);
@@ -233,8 +257,8 @@ pub fn return_order(book: &OrderBook, r: usize, (rank, status, refund): (u64, &s
         "role": "BUYER",
         "return_reason": "ecom_order_delivered_refund_and_return_reason_wrong_size",
         "return_reason_text": "Wrong size",
-        "create_time": t,
-        "update_time": if status == "RETURN_OR_REFUND_REQUEST_PENDING" { t } else { (t + DAY).min(book.frame.end) },
+        "create_time": facts.create_time,
+        "update_time": facts.update_time,
         "refund_amount": money,
         "is_combined_return": false,
         "return_line_items": [{
