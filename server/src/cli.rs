@@ -49,7 +49,7 @@ enum Command {
 }
 
 /// `shopscore bench-fleet [--connections 1000] [--orders-per-connection 1000]
-/// [--database-url URL] [--instances 1|2] [--new-orders 10]`.
+/// [--database-url URL] [--instances 1|2] [--new-orders 10] [--latency-ms 0]`.
 #[derive(Debug, clap::Args)]
 struct BenchFleetArgs {
     /// Shops connected, one wallet each.
@@ -68,6 +68,10 @@ struct BenchFleetArgs {
     /// Orders added to each shop before the incremental sync.
     #[arg(long, default_value_t = 10)]
     new_orders: u32,
+    /// The sandbox's delay before each answer (0: the product's own cost alone; TikTok's
+    /// answers take about 150 ms).
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
 }
 
 /// `shopscore bench-sync [--orders 50000] [--latency-ms 150] [--rate-limit 50] [--fault-rate 0]`
@@ -288,6 +292,7 @@ async fn bench_fleet(args: BenchFleetArgs) -> Result<(), String> {
         database_url: args.database_url,
         instances: args.instances,
         new_orders: args.new_orders,
+        latency_ms: args.latency_ms,
     })
     .await?;
     println!("{report}");

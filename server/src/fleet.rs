@@ -8,9 +8,11 @@
 //! same backfill also runs on a fresh database split between two engines with their own pools
 //! and clients, and the speed-up of two instances over one is printed.
 //!
-//! The sandbox answers without latency and with a rate limit far above TikTok's (the client's
-//! budget raised to match), so the figure is the product's own cost per record (its writes,
-//! rescoring and bookkeeping), not TikTok's floor (that is `bench-sync`).
+//! The sandbox answers without latency (unless `--latency-ms` says otherwise) and with a rate
+//! limit far above TikTok's (the client's budget raised to match), so the figure is the
+//! product's own cost per record (its writes, rescoring and bookkeeping), not TikTok's floor
+//! (that is `bench-sync`). With TikTok's latency a sync mostly waits, and the figure is how
+//! many syncs an instance keeps in flight.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -34,6 +36,8 @@ pub struct FleetArgs {
     pub instances: usize,
     /// Orders added to each shop before the incremental sync.
     pub new_orders: u32,
+    /// The sandbox's delay before each answer (0 by default: the product's own cost).
+    pub latency_ms: u64,
 }
 
 /// One phase's figures: the orders it stored, the orders TikTok delivered (an incremental
@@ -193,7 +197,7 @@ async fn start(
     Stack::start(&StackArgs {
         dir,
         database_url,
-        latency_ms: 0,
+        latency_ms: args.latency_ms,
         rate_limit: FLEET_RATE,
         fault_rate: 0.0,
         large_shop_orders: args.orders_per_connection,
