@@ -39,7 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="description" content="shopscore turns verified TikTok Shop sales and affiliate commissions into an income report and credit score lenders can rely on." />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -73,10 +73,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The wasm entry point: hydrates the server-rendered page.
+/// The wasm entry point. The pages are rendered on the server only; what a visitor works with
+/// (the estimator, sign-in, the connect buttons, the dashboard, a report's verify button) are
+/// islands, each hydrated from its own props by Leptos' island script once this has run.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -24,6 +24,18 @@ pub enum ButtonVariant {
     Outline,
 }
 
+/// Whether the borrower picks the seller market (the instance connects two): provided by the
+/// island around the buttons, from the site's settings read on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketChoice(pub bool);
+
+impl MarketChoice {
+    /// From the markets the instance connects.
+    pub fn of(markets: &[String]) -> MarketChoice {
+        MarketChoice(markets.len() > 1)
+    }
+}
+
 /// The shopping-cart icon (Heroicons, outline).
 #[component]
 pub fn CartIcon() -> impl IntoView {
@@ -69,17 +81,10 @@ pub fn TikTokShopConnectButton(
     let (loading, set_loading) = signal(false);
     let (error, set_error) = signal(None::<String>);
     // No guessing where a shop is: with two markets and none given, the borrower picks.
-    let info = crate::codec::OnceResource::new_with_options(crate::api::get_site_info(), false);
-    let market_given = market.is_some();
+    let must_choose = !creator
+        && market.is_none()
+        && use_context::<MarketChoice>().is_some_and(|choice| choice.0);
     let (chosen, set_chosen) = signal(market);
-    let must_choose = move || {
-        !creator
-            && !market_given
-            && info
-                .get()
-                .and_then(Result::ok)
-                .is_some_and(|i| i.markets.len() > 1)
-    };
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
     // A market picked before the page hydrated is only in the DOM: read it once the radios are
@@ -148,8 +153,7 @@ pub fn TikTokShopConnectButton(
 
     view! {
         <div class="connect-button">
-            <Suspense fallback=|| ()>
-                {move || must_choose().then(|| {
+            {must_choose.then(|| {
                     let group = group.clone();
                     view! {
                         <fieldset class="market-choice" data-testid="market-choice">
@@ -167,10 +171,9 @@ pub fn TikTokShopConnectButton(
                         </fieldset>
                     }
                 })}
-            </Suspense>
             <button type="button" class=class data-testid=if creator { "tiktok-connect-creator" } else { "tiktok-connect" }
                 on:click=start
-                disabled=move || !signed_in || loading.get() || !hydrated.get() || (must_choose() && chosen.get().is_none())
+                disabled=move || !signed_in || loading.get() || !hydrated.get() || (must_choose && chosen.get().is_none())
                 aria-busy=move || loading.get().to_string()
                 aria-describedby=help_id.clone()>
                 <CartIcon />

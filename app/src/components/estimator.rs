@@ -47,7 +47,8 @@ fn monthly_cents(sales: i64, refunds: i64, commission: i64) -> i64 {
 }
 
 /// The estimator form.
-#[component]
+/// An island: it hydrates on its own on the otherwise static landing page.
+#[island]
 pub fn IncomeEstimator() -> impl IntoView {
     let (sales, set_sales) = signal(String::from("15000"));
     let (refunds, set_refunds) = signal(String::from("750"));

@@ -5,32 +5,86 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{get_dashboard, ClaimInstall, ConnectOutcome, DashboardData, PendingInstall};
-use crate::components::connect_button::{CartIcon, TikTokShopConnectButton};
+use crate::api::{
+    get_dashboard, get_site_info, ClaimInstall, ConnectOutcome, DashboardData, PendingInstall,
+};
+use crate::codec::Shipped;
+use crate::components::connect_button::{CartIcon, MarketChoice, TikTokShopConnectButton};
 use crate::components::connections::BusinessConnectionManager;
 use crate::components::insights::InsightsPanel;
 use crate::components::score::ScoreDashboard;
 use crate::components::share_panel::SharePanel;
 use crate::components::wallet::WalletSignIn;
 
-/// The dashboard page.
+/// The dashboard page: read on the server, shown by the [`DashboardLive`] island.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let data = crate::codec::Resource::new_with_options(|| (), |_| get_dashboard(), false);
-    // Live updates once hydrated: each event from /api/live refetches the figures.
+    let info = crate::codec::OnceResource::new_with_options(get_site_info(), false);
+    view! {
+        <Title text="Dashboard" />
+        <header class="page-header">
+            <h1>"Your dashboard"</h1>
+            <p class="muted">"Verified income and your credit score, from the shops you connect."</p>
+        </header>
+        <Suspense fallback=|| view! { <p class="muted">"Loading your dashboard…"</p> }>
+            {move || {
+                let result = data.get()?;
+                let markets = info.get()?.map(|i| i.markets).unwrap_or_default();
+                let failed = result.as_ref().err().map(|e| e.to_string());
+                let outcome = query.with(|q| ConnectOutcome::from_query(|k| q.get(k)));
+                Some(view! {
+                    <DashboardLive
+                        initial=Shipped(result.unwrap_or_default())
+                        failed=failed
+                        outcome=outcome
+                        markets=markets
+                    />
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The dashboard's figures, live: an island that starts from what the server read and, once
+/// hydrated, refetches them on each event from `/api/live` while a wallet is signed in.
+#[island]
+fn DashboardLive(
+    /// The dashboard as the server read it.
+    initial: Shipped<DashboardData>,
+    /// Why it could not be read, if it could not.
+    failed: Option<String>,
+    /// How the connection attempt that led here ended, from the query string.
+    outcome: Option<ConnectOutcome>,
+    /// The seller markets the instance connects.
+    markets: Vec<String>,
+) -> impl IntoView {
+    provide_context(MarketChoice::of(&markets));
+    let state = RwSignal::new((failed, initial.0));
     let (live, set_live) = signal(false);
     #[cfg(feature = "hydrate")]
     {
+        // The newest refetch wins: an older answer arriving late is dropped.
+        let latest = StoredValue::new(0_u64);
+        let refetch = move || {
+            let generation = latest.get_value() + 1;
+            latest.set_value(generation);
+            leptos::task::spawn_local(async move {
+                let result = get_dashboard().await;
+                if latest.get_value() == generation {
+                    state.set(match result {
+                        Ok(data) => (None, data),
+                        Err(e) => (Some(e.to_string()), DashboardData::default()),
+                    });
+                }
+            });
+        };
         let subscription = StoredValue::new_local(None::<crate::live::Live>);
         Effect::new(move |_| {
-            let signed_in = data
-                .get()
-                .and_then(Result::ok)
-                .is_some_and(|d| d.wallet.is_some());
+            let signed_in = state.with(|(_, data)| data.wallet.is_some());
             if signed_in && subscription.with_value(Option::is_none) {
-                let live =
-                    crate::live::subscribe(move || data.refetch(), move |open| set_live.set(open));
+                let live = crate::live::subscribe(refetch, move |open| set_live.set(open));
                 subscription.set_value(live);
             }
         });
@@ -38,53 +92,42 @@ pub fn DashboardPage() -> impl IntoView {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = set_live;
-    view! {
-        <Title text="Dashboard" />
-        <header class="page-header">
-            <h1>"Your dashboard"</h1>
-            <p class="muted">"Verified income and your credit score, from the shops you connect."</p>
-        </header>
-        <Transition fallback=|| view! { <p class="muted">"Loading your dashboard…"</p> }>
-            {move || data.get().map(|result| {
-                let failed = result.as_ref().err().map(|e| e.to_string());
-                let data = result.unwrap_or_default();
-                let outcome = query.with(|q| ConnectOutcome::from_query(|k| q.get(k)));
-                view! {
-                    {failed.map(|message| view! {
-                        <div class="notice notice-error" role="alert" data-testid="dashboard-error">
-                            <p>{format!("Your dashboard could not be loaded: {message}")}</p>
+    move || {
+        let (failed, data) = state.get();
+        view! {
+            {failed.map(|message| view! {
+                <div class="notice notice-error" role="alert" data-testid="dashboard-error">
+                    <p>{format!("Your dashboard could not be loaded: {message}")}</p>
+                </div>
+            })}
+            {outcome.clone().map(|outcome| match outcome {
+                ConnectOutcome::Connected { syncing } => view! {
+                    <div class="notice notice-ok" role="status" data-testid="connect-success">
+                        {if syncing {
+                            "TikTok Shop connected. We are still importing your records: your figures fill in below as they arrive."
+                        } else {
+                            "TikTok Shop connected. Your verified income and score are below."
+                        }}
+                    </div>
+                }.into_any(),
+                ConnectOutcome::InstallPending => view! {
+                    <div class="notice notice-ok" role="status" data-testid="install-pending-notice">
+                        "TikTok Shop authorized shopscore from the App Store. Sign in with the wallet that should own this shop, then confirm below."
+                    </div>
+                }.into_any(),
+                ConnectOutcome::Failed(failure) => {
+                    let wallet = data.wallet.clone();
+                    view! {
+                        <div class="notice notice-error" role="alert" data-testid="connect-error-message" data-code=failure.code()>
+                            <p>{failure.message()}</p>
+                            {failure.reconnect_helps().then(|| view! { <TikTokShopConnectButton wallet=wallet label="Reconnect TikTok Shop" /> })}
                         </div>
-                    })}
-                    {outcome.map(|outcome| match outcome {
-                        ConnectOutcome::Connected { syncing } => view! {
-                            <div class="notice notice-ok" role="status" data-testid="connect-success">
-                                {if syncing {
-                                    "TikTok Shop connected. We are still importing your records: your figures fill in below as they arrive."
-                                } else {
-                                    "TikTok Shop connected. Your verified income and score are below."
-                                }}
-                            </div>
-                        }.into_any(),
-                        ConnectOutcome::InstallPending => view! {
-                            <div class="notice notice-ok" role="status" data-testid="install-pending-notice">
-                                "TikTok Shop authorized shopscore from the App Store. Sign in with the wallet that should own this shop, then confirm below."
-                            </div>
-                        }.into_any(),
-                        ConnectOutcome::Failed(failure) => {
-                            let wallet = data.wallet.clone();
-                            view! {
-                                <div class="notice notice-error" role="alert" data-testid="connect-error-message" data-code=failure.code()>
-                                    <p>{failure.message()}</p>
-                                    {failure.reconnect_helps().then(|| view! { <TikTokShopConnectButton wallet=wallet label="Reconnect TikTok Shop" /> })}
-                                </div>
-                            }.into_any()
-                        }
-                    })}
-                    {data.pending_install.clone().map(|held| view! { <ClaimCard held=held wallet=data.wallet.clone() /> })}
-                    <DashboardBody data=data live=live />
+                    }.into_any()
                 }
             })}
-        </Transition>
+            {data.pending_install.clone().map(|held| view! { <ClaimCard held=held wallet=data.wallet.clone() /> })}
+            <DashboardBody data=data live=live />
+        }
     }
 }
 

@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::current_wallet;
-use crate::components::connect_button::{ButtonSize, ButtonVariant, TikTokShopConnectButton};
+use crate::api::{current_wallet, get_site_info};
+use crate::components::connect_button::{
+    ButtonSize, ButtonVariant, MarketChoice, TikTokShopConnectButton,
+};
 use crate::components::estimator::IncomeEstimator;
 use crate::components::wallet::WalletSignIn;
 
@@ -12,6 +14,7 @@ use crate::components::wallet::WalletSignIn;
 #[component]
 pub fn LandingPage() -> impl IntoView {
     let wallet = crate::codec::Resource::new_with_options(|| (), |_| current_wallet(), false);
+    let info = crate::codec::OnceResource::new_with_options(get_site_info(), false);
     view! {
         <Title text="Verified TikTok Shop income for lenders" />
         <section class="hero">
@@ -74,25 +77,38 @@ pub fn LandingPage() -> impl IntoView {
                 "the EU and Southeast Asia are supported."
             </p>
             <Suspense fallback=|| ()>
-                {move || wallet.get().map(|result| {
-                    let wallet = result.ok().flatten().map(|w| w.address);
-                    view! {
-                        <div class="connect-actions" data-testid="connect-area">
-                            <div class="connect-step">
-                                <h3>"1. Sign in"</h3>
-                                <WalletSignIn wallet=wallet.clone() />
-                            </div>
-                            <div class="connect-step">
-                                <h3>"2. Connect"</h3>
-                                <TikTokShopConnectButton wallet=wallet.clone() size=ButtonSize::Lg />
-                                <TikTokShopConnectButton wallet=wallet creator=true variant=ButtonVariant::Outline
-                                    label="Connect as a creator" />
-                            </div>
-                            <a class="button button-ghost" href="/dashboard">"Open your dashboard"</a>
-                        </div>
-                    }
-                })}
+                {move || {
+                    let wallet = wallet.get()?.ok().flatten().map(|w| w.address);
+                    let markets = info.get()?.map(|i| i.markets).unwrap_or_default();
+                    Some(view! { <ConnectActions wallet=wallet markets=markets /> })
+                }}
             </Suspense>
         </section>
+    }
+}
+
+/// Sign-in and the connect buttons: an island on the otherwise static page.
+#[island]
+fn ConnectActions(
+    /// The signed-in wallet, if any.
+    wallet: Option<String>,
+    /// The seller markets the instance connects.
+    markets: Vec<String>,
+) -> impl IntoView {
+    provide_context(MarketChoice::of(&markets));
+    view! {
+        <div class="connect-actions" data-testid="connect-area">
+            <div class="connect-step">
+                <h3>"1. Sign in"</h3>
+                <WalletSignIn wallet=wallet.clone() />
+            </div>
+            <div class="connect-step">
+                <h3>"2. Connect"</h3>
+                <TikTokShopConnectButton wallet=wallet.clone() size=ButtonSize::Lg />
+                <TikTokShopConnectButton wallet=wallet creator=true variant=ButtonVariant::Outline
+                    label="Connect as a creator" />
+            </div>
+            <a class="button button-ghost" href="/dashboard">"Open your dashboard"</a>
+        </div>
     }
 }

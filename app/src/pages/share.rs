@@ -64,15 +64,6 @@ fn Report(report: SharedReport) -> impl IntoView {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let (verified, set_verified) = signal(None::<String>);
-    let attestation_for_button = attestation.clone();
-    let verify = move |_| {
-        let body = attestation_for_button.clone();
-        leptos::task::spawn_local(async move {
-            let text = verify_in_browser(body).await;
-            set_verified.set(Some(text));
-        });
-    };
     let path = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
@@ -139,8 +130,7 @@ fn Report(report: SharedReport) -> impl IntoView {
             <section class="card attestation" data-testid="report-attestation">
                 <h2>"Credential"</h2>
                 <p>"An Ethereum Attestation Service off-chain attestation (EIP-712, version 2) signed by shopscore's attester "<code>{signer}</code>" for the wallet above. Verify it with the EAS SDK, easscan or any EIP-712 library, or here:"</p>
-                <p><button type="button" class="button no-print" on:click=verify data-testid="report-verify">"Verify"</button>
-                   " " <span data-testid="report-verify-result" role="status">{move || verified.get().unwrap_or_default()}</span></p>
+                <VerifyAttestation attestation=attestation.to_string() />
                 <p class="fine-print">"UID " <code>{attestation_uid}</code></p>
                 <details><summary>"The attestation (JSON)"</summary><pre class="attestation-json" data-testid="report-attestation-json">{json}</pre></details>
                 <p class="no-print">
@@ -153,18 +143,47 @@ fn Report(report: SharedReport) -> impl IntoView {
     }
 }
 
+/// The report's verify button: an island on the otherwise static report.
+#[island]
+fn VerifyAttestation(
+    /// The attestation, as the JSON text the verifier reads.
+    attestation: String,
+) -> impl IntoView {
+    let (verified, set_verified) = signal(None::<String>);
+    let verify = move |_| {
+        let body = attestation.clone();
+        leptos::task::spawn_local(async move {
+            let text = verify_in_browser(body).await;
+            set_verified.set(Some(text));
+        });
+    };
+    view! {
+        <p><button type="button" class="button no-print" on:click=verify data-testid="report-verify">"Verify"</button>
+           " " <span data-testid="report-verify-result" role="status">{move || verified.get().unwrap_or_default()}</span></p>
+    }
+}
+
+/// What `/api/attestations/verify` answers.
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize)]
+struct Verdict {
+    valid: bool,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
 /// Posts the attestation to `/api/attestations/verify` and says what came back.
-async fn verify_in_browser(attestation: serde_json::Value) -> String {
+async fn verify_in_browser(attestation: String) -> String {
     #[cfg(feature = "hydrate")]
     {
-        match crate::web3::post_json("/api/attestations/verify", &attestation.to_string()).await {
-            Ok(text) => match serde_json::from_slice::<serde_json::Value>(text.as_bytes()) {
-                Ok(v) if v["valid"] == true => {
+        match crate::web3::post_json("/api/attestations/verify", &attestation).await {
+            Ok(text) => match serde_json::from_slice::<Verdict>(text.as_bytes()) {
+                Ok(v) if v.valid => {
                     "Valid: signed by shopscore's attester, not expired, not revoked.".to_string()
                 }
                 Ok(v) => format!(
                     "Not valid: {}",
-                    v["reason"].as_str().unwrap_or("unknown reason")
+                    v.reason.as_deref().unwrap_or("unknown reason")
                 ),
                 Err(_) => "The verifier's answer could not be read.".to_string(),
             },
