@@ -105,7 +105,10 @@ pub fn TikTokShopConnectButton(
     let label = label.unwrap_or_else(|| "Connect TikTok Shop".to_string());
     let group = format!("market-{}", group_suffix(&label));
     let signed_in = wallet.is_some();
-    let help_id = format!("connect-help-{}", label.to_lowercase().replace(' ', "-"));
+    let help_id = format!(
+        "connect-help-{}",
+        label.to_ascii_lowercase().replace(' ', "-")
+    );
 
     let class = format!(
         "button tiktok-button {} {}",
@@ -193,5 +196,5 @@ fn group_suffix(label: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
-        .to_lowercase()
+        .to_ascii_lowercase()
 }

@@ -25,7 +25,7 @@ pub fn ScoreDashboard(score: ScoreView) -> impl IntoView {
         .map(|i| format!("W{i}"))
         .collect();
     let weekly: Vec<f64> = score.weekly_orders.iter().map(|w| *w as f64).collect();
-    let grade_class = format!("grade grade-{}", score.grade.to_lowercase());
+    let grade_class = format!("grade grade-{}", score.grade.to_ascii_lowercase());
     let (down, up): (Vec<_>, Vec<_>) = score
         .reasons
         .iter()
