@@ -26,7 +26,7 @@ pub enum ButtonVariant {
 
 /// Whether the borrower picks the seller market (the instance connects two): provided by the
 /// island around the buttons, from the site's settings read on the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MarketChoice(pub bool);
 
 impl MarketChoice {

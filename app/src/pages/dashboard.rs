@@ -31,7 +31,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading your dashboard…"</p> }>
             {move || {
                 let result = data.get()?;
-                let markets = info.get()?.map(|i| i.markets).unwrap_or_default();
+                let market_choice = info.get()?.map_or(MarketChoice(false), |i| MarketChoice::of(&i.markets));
                 let failed = result.as_ref().err().map(|e| e.to_string());
                 let outcome = query.with(|q| ConnectOutcome::from_query(|k| q.get(k)));
                 Some(view! {
@@ -39,7 +39,7 @@ pub fn DashboardPage() -> impl IntoView {
                         initial=Shipped(result.unwrap_or_default())
                         failed=failed
                         outcome=outcome
-                        markets=markets
+                        market_choice=market_choice
                     />
                 })
             }}
@@ -57,10 +57,10 @@ fn DashboardLive(
     failed: Option<String>,
     /// How the connection attempt that led here ended, from the query string.
     outcome: Option<ConnectOutcome>,
-    /// The seller markets the instance connects.
-    markets: Vec<String>,
+    /// Whether the connect buttons ask for the seller market.
+    market_choice: MarketChoice,
 ) -> impl IntoView {
-    provide_context(MarketChoice::of(&markets));
+    provide_context(market_choice);
     let state = RwSignal::new((failed, initial.0));
     let (live, set_live) = signal(false);
     #[cfg(feature = "hydrate")]

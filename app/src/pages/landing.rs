@@ -79,8 +79,8 @@ pub fn LandingPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || {
                     let wallet = wallet.get()?.ok().flatten().map(|w| w.address);
-                    let markets = info.get()?.map(|i| i.markets).unwrap_or_default();
-                    Some(view! { <ConnectActions wallet=wallet markets=markets /> })
+                    let market_choice = info.get()?.map_or(MarketChoice(false), |i| MarketChoice::of(&i.markets));
+                    Some(view! { <ConnectActions wallet=wallet market_choice=market_choice /> })
                 }}
             </Suspense>
         </section>
@@ -92,10 +92,10 @@ pub fn LandingPage() -> impl IntoView {
 fn ConnectActions(
     /// The signed-in wallet, if any.
     wallet: Option<String>,
-    /// The seller markets the instance connects.
-    markets: Vec<String>,
+    /// Whether the connect buttons ask for the seller market.
+    market_choice: MarketChoice,
 ) -> impl IntoView {
-    provide_context(MarketChoice::of(&markets));
+    provide_context(market_choice);
     view! {
         <div class="connect-actions" data-testid="connect-area">
             <div class="connect-step">
