@@ -4,6 +4,8 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::pages::dashboard::{FIGURES_ID, INDICATOR_ID};
+
 /// An open subscription; closing it on drop.
 pub struct Live {
     source: web_sys::EventSource,
@@ -39,4 +41,27 @@ pub fn subscribe(
         source,
         _handlers: vec![opened, failed, message],
     })
+}
+
+/// Puts the score and insights panels the server rendered in place of the ones shown.
+pub fn show_figures(html: &str) {
+    if let Some(figures) = element(FIGURES_ID) {
+        figures.set_inner_html(html);
+    }
+}
+
+/// Shows on the indicator whether updates arrive live.
+pub fn show_live(open: bool) {
+    if let Some(indicator) = element(INDICATOR_ID) {
+        let _ = indicator.set_attribute("data-live", if open { "true" } else { "false" });
+        indicator.set_text_content(Some(if open {
+            "● live"
+        } else {
+            "updates on reload"
+        }));
+    }
+}
+
+fn element(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::types::{ConnectionView, DashboardData, InsightsView, ScoreView};
+use super::types::{ConnectionView, DashboardData, DashboardUpdate, InsightsView, ScoreView};
 use crate::error::AppError;
 
 /// `GET /api/connections` → the signed-in wallet's connections.
@@ -56,4 +56,18 @@ pub async fn get_dashboard() -> Result<DashboardData, AppError> {
         }
     }
     services()?.dashboard(&session().await?).await
+}
+
+/// The dashboard again, for its live island after an event: what the island shows itself and
+/// the score and insights panels rendered as HTML.
+#[server(prefix = "/api", endpoint = "dashboard/update")]
+pub async fn get_dashboard_update() -> Result<DashboardUpdate, AppError> {
+    use super::server::{services, session};
+    use super::types::DashboardLiveParts;
+    let data = services()?.dashboard(&session().await?).await?;
+    Ok(DashboardUpdate {
+        signed_in: data.wallet.is_some(),
+        parts: DashboardLiveParts::of(&data),
+        figures_html: crate::pages::dashboard::figures_html(data.score, data.insights),
+    })
 }

@@ -3,7 +3,7 @@
 //! disagree.
 
 /// Why a connection attempt failed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectFailure {
     /// The user declined on TikTok's page.
     ConsentDenied,
@@ -43,8 +43,8 @@ pub enum ConnectFailure {
     Internal,
 }
 
-/// How a connection attempt ended (an island's prop on the dashboard).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// How a connection attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectOutcome {
     /// Connected; with `syncing`, the first sync is still running in the background.
     Connected {

@@ -377,6 +377,44 @@ pub struct DashboardData {
     pub shares: Vec<ShareView>,
 }
 
+/// What the dashboard's live island shows itself: the connections, the links shared with
+/// lenders and whether there is a score to share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardLiveParts {
+    /// The connections.
+    pub connections: Vec<ConnectionView>,
+    /// The links shared with lenders.
+    pub shares: Vec<ShareView>,
+    /// Whether a score exists (the share panel is shown only then).
+    pub has_score: bool,
+}
+
+impl DashboardLiveParts {
+    /// The parts of a dashboard's data the live island shows.
+    pub fn of(data: &DashboardData) -> DashboardLiveParts {
+        DashboardLiveParts {
+            connections: data.connections.clone(),
+            shares: data.shares.clone(),
+            has_score: data.score.is_some(),
+        }
+    }
+}
+
+/// The dashboard refreshed after a live event: the island's parts, and the score and insights
+/// panels rendered on the server as HTML (the browser swaps them in; their view code and their
+/// types' readers stay out of the wasm bundle).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardUpdate {
+    /// Whether a wallet is still signed in (`false` after "sign out everywhere").
+    pub signed_in: bool,
+    /// What the island shows.
+    pub parts: DashboardLiveParts,
+    /// The score and insights panels, as HTML.
+    pub figures_html: String,
+}
+
 /// An amount in its source's currency and in US dollars (`null` without a rate).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

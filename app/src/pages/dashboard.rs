@@ -1,12 +1,19 @@
 //! `/dashboard`: the borrower's connections, verified income, score, reasons and charts, and
 //! the outcome of a TikTok Shop connection attempt in plain words.
+//!
+//! The page is rendered on the server. The score and insights panels are plain HTML: after a
+//! live event the [`DashboardLive`] island fetches them rendered again and swaps them in, so
+//! their view code stays out of the wasm bundle. What a borrower works with is in islands: the
+//! wallet's sign-in, the connect buttons, the claim of an App Store install, the share panel
+//! and the connections (the last two refreshed by [`DashboardLive`] itself).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    get_dashboard, get_site_info, ClaimInstall, ConnectOutcome, DashboardData, PendingInstall,
+    get_dashboard, get_site_info, ClaimInstall, ConnectOutcome, DashboardData, DashboardLiveParts,
+    InsightsView, PendingInstall, ScoreView,
 };
 use crate::codec::Shipped;
 use crate::components::connect_button::{CartIcon, MarketChoice, TikTokShopConnectButton};
@@ -16,7 +23,12 @@ use crate::components::score::ScoreDashboard;
 use crate::components::share_panel::SharePanel;
 use crate::components::wallet::WalletSignIn;
 
-/// The dashboard page: read on the server, shown by the [`DashboardLive`] island.
+/// The id of the element around the score and insights panels.
+pub const FIGURES_ID: &str = "dashboard-figures";
+/// The id of the live-updates indicator inside the insights panel.
+pub const INDICATOR_ID: &str = "live-indicator";
+
+/// The dashboard page, read on the server.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
@@ -35,145 +47,194 @@ pub fn DashboardPage() -> impl IntoView {
                 let failed = result.as_ref().err().map(|e| e.to_string());
                 let outcome = query.with(|q| ConnectOutcome::from_query(|k| q.get(k)));
                 Some(view! {
-                    <DashboardLive
-                        initial=Shipped(result.unwrap_or_default())
-                        failed=failed
-                        outcome=outcome
-                        market_choice=market_choice
-                    />
+                    <Dashboard data=result.unwrap_or_default() failed=failed outcome=outcome market_choice=market_choice />
                 })
             }}
         </Suspense>
     }
 }
 
-/// The dashboard's figures, live: an island that starts from what the server read and, once
-/// hydrated, refetches them on each event from `/api/live` while a wallet is signed in.
+/// The score and insights panels, as the server renders them into the page and for
+/// [`DashboardLive`]'s refreshes.
+#[component]
+fn Figures(score: Option<ScoreView>, insights: Option<InsightsView>) -> impl IntoView {
+    view! {
+        {score.map(|s| view! { <ScoreDashboard score=s /> })}
+        {insights.map(|i| view! { <InsightsPanel insights=i /> })}
+    }
+}
+
+/// [`Figures`] as HTML.
+#[cfg(feature = "ssr")]
+pub fn figures_html(score: Option<ScoreView>, insights: Option<InsightsView>) -> String {
+    use leptos::tachys::view::RenderHtml;
+    view! { <Figures score=score insights=insights /> }.to_html()
+}
+
+#[component]
+fn Dashboard(
+    data: DashboardData,
+    failed: Option<String>,
+    outcome: Option<ConnectOutcome>,
+    market_choice: MarketChoice,
+) -> impl IntoView {
+    let parts = DashboardLiveParts::of(&data);
+    let DashboardData {
+        wallet,
+        score,
+        insights,
+        pending_install,
+        ..
+    } = data;
+    view! {
+        {failed.map(|message| view! {
+            <div class="notice notice-error" role="alert" data-testid="dashboard-error">
+                <p>{format!("Your dashboard could not be loaded: {message}")}</p>
+            </div>
+        })}
+        {outcome.map(|outcome| match outcome {
+            ConnectOutcome::Connected { syncing } => view! {
+                <div class="notice notice-ok" role="status" data-testid="connect-success">
+                    {if syncing {
+                        "TikTok Shop connected. We are still importing your records: your figures fill in below as they arrive."
+                    } else {
+                        "TikTok Shop connected. Your verified income and score are below."
+                    }}
+                </div>
+            }.into_any(),
+            ConnectOutcome::InstallPending => view! {
+                <div class="notice notice-ok" role="status" data-testid="install-pending-notice">
+                    "TikTok Shop authorized shopscore from the App Store. Sign in with the wallet that should own this shop, then confirm below."
+                </div>
+            }.into_any(),
+            ConnectOutcome::Failed(failure) => view! {
+                <div class="notice notice-error" role="alert" data-testid="connect-error-message" data-code=failure.code()>
+                    <p>{failure.message()}</p>
+                    {failure.reconnect_helps().then(|| view! {
+                        <ReconnectButton wallet=wallet.clone() market_choice=market_choice />
+                    })}
+                </div>
+            }.into_any(),
+        })}
+        {pending_install.map(|held| view! { <ClaimCard held=held wallet=wallet.clone() /> })}
+        {match wallet {
+            None => view! {
+                <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
+                    <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
+                    <h2 id="empty-title">"No shops connected yet"</h2>
+                    <p>"Sign in with your wallet, then connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
+                    <WalletBar wallet=None />
+                </section>
+            }.into_any(),
+            Some(wallet) => view! {
+                <div class="wallet-bar"><WalletBar wallet=Some(wallet.clone()) /></div>
+                <div id=FIGURES_ID class="dashboard-figures">
+                    <Figures score=score insights=insights />
+                </div>
+                <DashboardLive initial=Shipped(parts) wallet=wallet market_choice=market_choice />
+            }.into_any(),
+        }}
+    }
+}
+
+/// The wallet's sign-in, or who is signed in: an island in the server-rendered page.
+#[island]
+fn WalletBar(wallet: Option<String>) -> impl IntoView {
+    view! { <WalletSignIn wallet=wallet /> }
+}
+
+/// The reconnect button of a failed connection attempt: an island in the server-rendered
+/// notice.
+#[island]
+fn ReconnectButton(wallet: Option<String>, market_choice: MarketChoice) -> impl IntoView {
+    provide_context(market_choice);
+    view! { <TikTokShopConnectButton wallet=wallet label="Reconnect TikTok Shop" /> }
+}
+
+/// The live part of the dashboard: the share panel and the connections, from what the server
+/// read. Once hydrated it listens to `/api/live`; on each event it fetches the dashboard again,
+/// shows the new connections and shares and swaps in the score and insights panels the server
+/// rendered.
 #[island]
 fn DashboardLive(
-    /// The dashboard as the server read it.
-    initial: Shipped<DashboardData>,
-    /// Why it could not be read, if it could not.
-    failed: Option<String>,
-    /// How the connection attempt that led here ended, from the query string.
-    outcome: Option<ConnectOutcome>,
+    /// What the island shows, as the server read it.
+    initial: Shipped<DashboardLiveParts>,
+    /// The signed-in wallet.
+    wallet: String,
     /// Whether the connect buttons ask for the seller market.
     market_choice: MarketChoice,
 ) -> impl IntoView {
     provide_context(market_choice);
-    let state = RwSignal::new((failed, initial.0));
-    let (live, set_live) = signal(false);
+    // Why the last refresh failed, if it did (what is shown stays), and what is shown.
+    let state = RwSignal::new((None::<String>, initial.0));
     #[cfg(feature = "hydrate")]
     {
         // The newest refetch wins: an older answer arriving late is dropped.
         let latest = StoredValue::new(0_u64);
+        let open = StoredValue::new(false);
         let refetch = move || {
             let generation = latest.get_value() + 1;
             latest.set_value(generation);
             leptos::task::spawn_local(async move {
-                let result = get_dashboard().await;
-                if latest.get_value() == generation {
-                    state.set(match result {
-                        Ok(data) => (None, data),
-                        Err(e) => (Some(e.to_string()), DashboardData::default()),
-                    });
+                let result = crate::api::get_dashboard_update().await;
+                if latest.get_value() != generation {
+                    return;
+                }
+                match result {
+                    // Signed out elsewhere: the page is no longer this wallet's.
+                    Ok(update) if !update.signed_in => crate::web3::reload(),
+                    Ok(update) => {
+                        crate::live::show_figures(&update.figures_html);
+                        crate::live::show_live(open.get_value());
+                        state.set((None, update.parts));
+                    }
+                    Err(e) => state.update(|(failed, _)| *failed = Some(e.to_string())),
                 }
             });
         };
         let subscription = StoredValue::new_local(None::<crate::live::Live>);
         Effect::new(move |_| {
-            let signed_in = state.with(|(_, data)| data.wallet.is_some());
-            if signed_in && subscription.with_value(Option::is_none) {
-                let live = crate::live::subscribe(refetch, move |open| set_live.set(open));
+            if subscription.with_value(Option::is_none) {
+                let live = crate::live::subscribe(refetch, move |is_open| {
+                    open.set_value(is_open);
+                    crate::live::show_live(is_open);
+                });
                 subscription.set_value(live);
             }
         });
         on_cleanup(move || subscription.set_value(None));
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = set_live;
     move || {
-        let (failed, data) = state.get();
+        let (failed, parts) = state.get();
+        let DashboardLiveParts {
+            connections,
+            shares,
+            has_score,
+        } = parts;
+        let wallet = Some(wallet.clone());
         view! {
             {failed.map(|message| view! {
                 <div class="notice notice-error" role="alert" data-testid="dashboard-error">
-                    <p>{format!("Your dashboard could not be loaded: {message}")}</p>
+                    <p>{format!("Your dashboard could not be refreshed: {message}. What is shown may be out of date.")}</p>
                 </div>
             })}
-            {outcome.clone().map(|outcome| match outcome {
-                ConnectOutcome::Connected { syncing } => view! {
-                    <div class="notice notice-ok" role="status" data-testid="connect-success">
-                        {if syncing {
-                            "TikTok Shop connected. We are still importing your records: your figures fill in below as they arrive."
-                        } else {
-                            "TikTok Shop connected. Your verified income and score are below."
-                        }}
-                    </div>
-                }.into_any(),
-                ConnectOutcome::InstallPending => view! {
-                    <div class="notice notice-ok" role="status" data-testid="install-pending-notice">
-                        "TikTok Shop authorized shopscore from the App Store. Sign in with the wallet that should own this shop, then confirm below."
-                    </div>
-                }.into_any(),
-                ConnectOutcome::Failed(failure) => {
-                    let wallet = data.wallet.clone();
-                    view! {
-                        <div class="notice notice-error" role="alert" data-testid="connect-error-message" data-code=failure.code()>
-                            <p>{failure.message()}</p>
-                            {failure.reconnect_helps().then(|| view! { <TikTokShopConnectButton wallet=wallet label="Reconnect TikTok Shop" /> })}
-                        </div>
-                    }.into_any()
-                }
+            {connections.is_empty().then(|| view! {
+                <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
+                    <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
+                    <h2 id="empty-title">"No shops connected yet"</h2>
+                    <p>"Connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
+                    <TikTokShopConnectButton wallet=wallet.clone() />
+                </section>
             })}
-            {data.pending_install.clone().map(|held| view! { <ClaimCard held=held wallet=data.wallet.clone() /> })}
-            <DashboardBody data=data live=live />
+            {has_score.then(|| view! { <SharePanel shares=shares /> })}
+            <BusinessConnectionManager wallet=wallet connections=connections />
         }
     }
 }
 
-#[component]
-fn DashboardBody(data: DashboardData, #[prop(into)] live: Signal<bool>) -> impl IntoView {
-    let DashboardData {
-        wallet,
-        connections,
-        score,
-        insights,
-        shares,
-        ..
-    } = data;
-    let has_score = score.is_some();
-    if wallet.is_none() {
-        return view! {
-            <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
-                <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
-                <h2 id="empty-title">"No shops connected yet"</h2>
-                <p>"Sign in with your wallet, then connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
-                <WalletSignIn wallet=None />
-            </section>
-        }
-        .into_any();
-    }
-    let empty = connections.is_empty();
-    view! {
-        <div class="wallet-bar"><WalletSignIn wallet=wallet.clone() /></div>
-        {empty.then(|| view! {
-            <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
-                <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
-                <h2 id="empty-title">"No shops connected yet"</h2>
-                <p>"Connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
-                <TikTokShopConnectButton wallet=wallet.clone() />
-            </section>
-        })}
-        {score.map(|s| view! { <ScoreDashboard score=s /> })}
-        {insights.map(|i| view! { <InsightsPanel insights=i live=live /> })}
-        {has_score.then(|| view! { <SharePanel shares=shares /> })}
-        <BusinessConnectionManager wallet=wallet connections=connections />
-    }
-    .into_any()
-}
-
-/// An App Store install held for this browser: confirm it for the signed-in wallet.
-#[component]
+/// An App Store install held for this browser: confirm it for the signed-in wallet. An island
+/// in the server-rendered page.
+#[island]
 fn ClaimCard(held: PendingInstall, wallet: Option<String>) -> impl IntoView {
     let claim = ServerAction::<ClaimInstall>::new();
     Effect::new(move |_| {

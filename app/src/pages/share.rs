@@ -150,6 +150,10 @@ fn VerifyAttestation(
     attestation: String,
 ) -> impl IntoView {
     let (verified, set_verified) = signal(None::<String>);
+    // Effects run only in the browser: the button works once the island has hydrated, and says
+    // nothing until then (a click before would be lost).
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
     let verify = move |_| {
         let body = attestation.clone();
         leptos::task::spawn_local(async move {
@@ -158,7 +162,8 @@ fn VerifyAttestation(
         });
     };
     view! {
-        <p><button type="button" class="button no-print" on:click=verify data-testid="report-verify">"Verify"</button>
+        <p><button type="button" class="button no-print" on:click=verify
+               disabled=move || !hydrated.get() data-testid="report-verify">"Verify"</button>
            " " <span data-testid="report-verify-result" role="status">{move || verified.get().unwrap_or_default()}</span></p>
     }
 }

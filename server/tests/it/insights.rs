@@ -133,3 +133,77 @@ async fn a_simulated_order_reaches_the_dashboard_as_a_live_event() {
         "today's orders went up by three"
     );
 }
+
+/// `POST /api/dashboard/update`, the dashboard island's refresh, as JSON.
+async fn dashboard_update(app: &crate::helpers::TestApp) -> serde_json::Value {
+    let res = app
+        .client
+        .post(app.url("/api/dashboard/update"))
+        .header("origin", &app.address)
+        .form(&[("", "")][..0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// The count in the first "N orders" of today's list in `html`.
+fn todays_orders(html: &str) -> u64 {
+    let (_, rest) = html
+        .split_once("data-testid=\"today-orders\">")
+        .expect("today's orders");
+    rest.split(' ').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboards_live_refresh_brings_the_panels_as_the_page_renders_them() {
+    let app = spawn_app_with(Db::Sqlite, &[("SYNC_POLL_MS", "100")]).await;
+    let visitor = dashboard_update(&app).await;
+    assert_eq!(visitor["signedIn"], false, "{visitor}");
+    let none = visitor["figuresHtml"].as_str().unwrap();
+    assert!(!none.contains("data-testid"), "no panels: {none}");
+
+    let wallet = TestWallet::new(1);
+    app.sign_in(&wallet).await;
+    app.connect(&wallet, "seller-boutique").await;
+    let update = dashboard_update(&app).await;
+    assert_eq!(update["signedIn"], true);
+    assert_eq!(update["parts"]["connections"].as_array().unwrap().len(), 1);
+    assert_eq!(update["parts"]["hasScore"], true);
+    let figures = update["figuresHtml"].as_str().unwrap();
+    assert!(figures.contains("data-testid=\"score-value\""), "{figures}");
+    assert!(figures.contains("data-testid=\"live-indicator\""));
+    let page = app.get("/dashboard").await.text().await.unwrap();
+    assert!(
+        page.contains(figures),
+        "the swapped-in panels are the page's own"
+    );
+
+    let mut live = app.get("/api/live").await;
+    let res = app
+        .client
+        .post(app.url("/sandbox/simulate/orders"))
+        .json(&serde_json::json!({ "persona": "seller-boutique", "count": 3 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    tokio::time::timeout(Duration::from_secs(30), async {
+        let mut text = String::new();
+        while let Some(chunk) = live.chunk().await.unwrap() {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains("data:") {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("a live event within seconds of the simulated orders");
+    let after = dashboard_update(&app).await;
+    assert_eq!(
+        todays_orders(after["figuresHtml"].as_str().unwrap()),
+        todays_orders(figures) + 3,
+        "the refreshed panels count the three new orders"
+    );
+}
