@@ -89,6 +89,14 @@ test.describe('with a browser wallet', () => {
     await expect(page.getByTestId('dashboard-empty')).toBeVisible();
   });
 
+  test('signing out everywhere from the dashboard signs this browser out', async ({ page }) => {
+    await signInWithButton(page);
+    await page.goto('/dashboard');
+    await page.getByTestId('sign-out-everywhere').click();
+    await expect(page.getByTestId('wallet-sign-in')).toBeVisible();
+    expect(await (await page.request.get('/api/wallet/me')).json()).toBeNull();
+  });
+
   test('a second wallet sees none of the first one\'s data', async ({ page, browser }) => {
     await signInWithButton(page);
     await connectWithButton(page, 'seller-boutique');

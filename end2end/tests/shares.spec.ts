@@ -64,3 +64,24 @@ test('a lender opens a shared report, its credential verifies with the EAS SDK, 
   await expect(lenderPage.getByTestId('share-gone')).toBeVisible();
   await lender.close();
 });
+
+test('the share form says what is wrong in place, then shares only the threshold', async ({ page }) => {
+  await injectWallet(page, newKey());
+  await signInWithButton(page);
+  await connectWithButton(page, 'seller-boutique');
+  await page.goto('/dashboard');
+  // Mark the document: a reload would lose the mark.
+  await page.evaluate(() => ((window as any).__noReload = true));
+  await page.getByTestId('share-lender').fill('Acme Capital');
+  await page.getByTestId('share-threshold').check();
+  await page.getByTestId('share-create').click();
+  await expect(page.getByTestId('share-error')).toHaveText('Give the threshold in US dollars a month.');
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+  await expect(page.getByTestId('share-item')).toHaveCount(0);
+
+  await page.getByTestId('share-threshold-usd').fill('1000');
+  await page.getByTestId('share-create').click();
+  const item = page.getByTestId('share-item').first();
+  await expect(item).toHaveAttribute('data-status', 'active');
+  await expect(item).toContainText('only: monthly verified income ≥ $1,000.00');
+});

@@ -63,11 +63,10 @@ pub async fn get_dashboard() -> Result<DashboardData, AppError> {
 #[server(prefix = "/api", endpoint = "dashboard/update")]
 pub async fn get_dashboard_update() -> Result<DashboardUpdate, AppError> {
     use super::server::{services, session};
-    use super::types::DashboardLiveParts;
     let data = services()?.dashboard(&session().await?).await?;
     Ok(DashboardUpdate {
         signed_in: data.wallet.is_some(),
-        parts: DashboardLiveParts::of(&data),
+        parts: crate::pages::dashboard::live_parts(&data),
         figures_html: crate::pages::dashboard::figures_html(data.score, data.insights),
     })
 }

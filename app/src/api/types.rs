@@ -377,28 +377,48 @@ pub struct DashboardData {
     pub shares: Vec<ShareView>,
 }
 
-/// What the dashboard's live island shows itself: the connections, the links shared with
-/// lenders and whether there is a score to share.
+/// What the dashboard's live island shows itself: a card per connection, the links shared
+/// with lenders and whether there is a score to share. What the cards and links say is HTML the
+/// server renders; the island adds what a borrower acts on (reconnect, disconnect, revoke).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardLiveParts {
     /// The connections.
-    pub connections: Vec<ConnectionView>,
+    pub connections: Vec<ConnectionCardView>,
     /// The links shared with lenders.
-    pub shares: Vec<ShareView>,
+    pub shares: Vec<ShareItemView>,
     /// Whether a score exists (the share panel is shown only then).
     pub has_score: bool,
 }
 
-impl DashboardLiveParts {
-    /// The parts of a dashboard's data the live island shows.
-    pub fn of(data: &DashboardData) -> DashboardLiveParts {
-        DashboardLiveParts {
-            connections: data.connections.clone(),
-            shares: data.shares.clone(),
-            has_score: data.score.is_some(),
-        }
-    }
+/// A connection's card on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionCardView {
+    /// The connection's id.
+    pub id: String,
+    /// The shop's or creator's name.
+    pub shop_name: String,
+    /// A creator account (reconnects on the creator authorization page).
+    pub creator: bool,
+    /// The seller market a reconnect goes to (`us` or `global`).
+    pub market: String,
+    /// Whether the card offers to reconnect.
+    pub reconnect: bool,
+    /// Its status, sync, figures and notes, as HTML.
+    pub body_html: String,
+}
+
+/// A link shared with a lender, on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareItemView {
+    /// The share's id.
+    pub id: String,
+    /// `active`, `expired` or `revoked`.
+    pub status: String,
+    /// Who it was shared with, what, until when, how often opened and the link, as HTML.
+    pub body_html: String,
 }
 
 /// The dashboard refreshed after a live event: the island's parts, and the score and insights

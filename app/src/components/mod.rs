@@ -5,6 +5,7 @@ pub mod charts;
 pub mod connect_button;
 pub mod connections;
 pub mod estimator;
+pub mod form;
 pub mod format;
 pub mod insights;
 pub mod layout;

@@ -4,12 +4,14 @@
 
 use leptos::prelude::*;
 
+use super::form::{Field, PostForm};
 use super::format::{money, when};
-use crate::api::{CreateShare, RevokeShare, ShareView};
+use crate::api::{CreateShare, RevokeShare, ShareItemView, ShareView};
 
-/// The panel.
+/// The panel, in the dashboard's island; what each link says is rendered on the server
+/// ([`share_item`]).
 #[component]
-pub fn SharePanel(shares: Vec<ShareView>) -> impl IntoView {
+pub fn SharePanel(shares: Vec<ShareItemView>) -> impl IntoView {
     let create = ServerAction::<CreateShare>::new();
     let revoke = ServerAction::<RevokeShare>::new();
     Effect::new(move |_| {
@@ -28,7 +30,7 @@ pub fn SharePanel(shares: Vec<ShareView>) -> impl IntoView {
                     "A link to a read-only report, with a credential signed by shopscore (an EAS off-chain attestation bound to your wallet) that any lender can verify without trusting us. "
                     "Share everything, or only that your monthly verified income reaches an amount."
                 </p>
-                <ActionForm action=create attr:class="share-form">
+                <PostForm action=create read=read_share class="share-form">
                     <label>"Lender" <input type="text" name="lender" required maxlength="80" data-testid="share-lender" /></label>
                     <label>"Days" <input type="number" name="expires_in_days" min="1" max="30" value="30" required data-testid="share-days" /></label>
                     <fieldset>
@@ -38,40 +40,79 @@ pub fn SharePanel(shares: Vec<ShareView>) -> impl IntoView {
                         <label>"US$ " <input type="number" name="threshold_usd" min="1" step="1" data-testid="share-threshold-usd" /></label>
                     </fieldset>
                     <button type="submit" class="button" data-testid="share-create">"Create the link"</button>
-                </ActionForm>
+                </PostForm>
                 {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error-text" role="alert" data-testid="share-error">{e.to_string()}</p> })}
             </div>
             <ul class="share-list" data-testid="share-list">
                 {shares.into_iter().map(|s| {
-                    let status = if s.revoked { "revoked" } else if s.expired { "expired" } else { "active" };
-                    let what = match s.threshold_usd {
-                        Some(t) => format!("only: monthly verified income ≥ {}", money(t, "USD")),
-                        None => "the whole report".to_string(),
-                    };
-                    let opened = match &s.last_access_at {
-                        Some(at) => format!("opened {} times, last {}", s.access_count, when(at)),
-                        None => "not opened yet".to_string(),
-                    };
+                    let ShareItemView { id, status, body_html } = s;
                     let live = status == "active";
-                    let id = s.id.clone();
                     view! {
                         <li class="card share" data-testid="share-item" data-status=status>
-                            <p><strong>{s.lender.clone()}</strong>{format!(" · {what} · until {} · {status}", when(&s.expires_at))}</p>
-                            <p class="muted" data-testid="share-access">{opened}</p>
+                            <div class="share-body" inner_html=body_html></div>
                             {live.then(|| view! {
-                                <label class="share-link">"Link " <input type="text" readonly value=s.url.clone() data-testid="share-url" /></label>
-                            })}
-                            <p class="fine-print">"Credential " <code>{s.attestation_uid.clone()}</code></p>
-                            {live.then(|| view! {
-                                <ActionForm action=revoke>
+                                <PostForm action=revoke read=|field| Ok(RevokeShare { id: field("id").unwrap_or_default() })>
                                     <input type="hidden" name="id" value=id />
                                     <button type="submit" class="button button-ghost button-sm" data-testid="share-revoke">"Revoke"</button>
-                                </ActionForm>
+                                </PostForm>
                             })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// The share form's fields as [`CreateShare`]'s input.
+fn read_share(field: Field<'_>) -> Result<CreateShare, String> {
+    let days = field("expires_in_days").unwrap_or_default();
+    let expires_in_days = days
+        .trim()
+        .parse()
+        .map_err(|_| format!("The number of days is a whole number of days, not \"{days}\"."))?;
+    Ok(CreateShare {
+        lender: field("lender").unwrap_or_default(),
+        expires_in_days,
+        scope: field("scope").unwrap_or_default(),
+        threshold_usd: field("threshold_usd"),
+    })
+}
+
+/// A shared link for the dashboard's island, what it says rendered here (on the server).
+pub fn share_item(share: &ShareView) -> ShareItemView {
+    use leptos::tachys::view::RenderHtml;
+    let status = if share.revoked {
+        "revoked"
+    } else if share.expired {
+        "expired"
+    } else {
+        "active"
+    };
+    ShareItemView {
+        id: share.id.clone(),
+        status: status.to_string(),
+        body_html: view! { <ShareBody share=share.clone() status=status /> }.to_html(),
+    }
+}
+
+/// Who a link was shared with, what, until when, how often it was opened, and the link.
+#[component]
+fn ShareBody(share: ShareView, status: &'static str) -> impl IntoView {
+    let what = match share.threshold_usd {
+        Some(t) => format!("only: monthly verified income ≥ {}", money(t, "USD")),
+        None => "the whole report".to_string(),
+    };
+    let opened = match &share.last_access_at {
+        Some(at) => format!("opened {} times, last {}", share.access_count, when(at)),
+        None => "not opened yet".to_string(),
+    };
+    view! {
+        <p><strong>{share.lender.clone()}</strong>{format!(" · {what} · until {} · {status}", when(&share.expires_at))}</p>
+        <p class="muted" data-testid="share-access">{opened}</p>
+        {(status == "active").then(|| view! {
+            <label class="share-link">"Link " <input type="text" readonly value=share.url.clone() data-testid="share-url" /></label>
+        })}
+        <p class="fine-print">"Credential " <code>{share.attestation_uid.clone()}</code></p>
     }
 }

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::form::PostForm;
+
 /// Shortens `0x1234…abcd` for display.
 pub fn short_address(address: &str) -> String {
     if address.len() > 12 {
@@ -88,9 +90,9 @@ pub fn WalletSignIn(
                     disabled=move || busy.get() || !hydrated.get()>
                     "Sign out"
                 </button>
-                <ActionForm action=everywhere attr:class="inline-form">
+                <PostForm action=everywhere read=|_| Ok(crate::api::WalletLogoutEverywhere {}) class="inline-form">
                     <button type="submit" class="button button-ghost button-sm" data-testid="sign-out-everywhere">"Sign out everywhere"</button>
-                </ActionForm>
+                </PostForm>
             </div>
         }
         .into_any(),

@@ -17,10 +17,11 @@ use crate::api::{
 };
 use crate::codec::Shipped;
 use crate::components::connect_button::{CartIcon, MarketChoice, TikTokShopConnectButton};
-use crate::components::connections::BusinessConnectionManager;
+use crate::components::connections::{connection_card, BusinessConnectionManager};
+use crate::components::form::PostForm;
 use crate::components::insights::InsightsPanel;
 use crate::components::score::ScoreDashboard;
-use crate::components::share_panel::SharePanel;
+use crate::components::share_panel::{share_item, SharePanel};
 use crate::components::wallet::WalletSignIn;
 
 /// The id of the element around the score and insights panels.
@@ -71,6 +72,16 @@ pub fn figures_html(score: Option<ScoreView>, insights: Option<InsightsView>) ->
     view! { <Figures score=score insights=insights /> }.to_html()
 }
 
+/// The parts of a dashboard its live island shows, their cards and links rendered here (on the
+/// server).
+pub fn live_parts(data: &DashboardData) -> DashboardLiveParts {
+    DashboardLiveParts {
+        connections: data.connections.iter().map(connection_card).collect(),
+        shares: data.shares.iter().map(share_item).collect(),
+        has_score: data.score.is_some(),
+    }
+}
+
 #[component]
 fn Dashboard(
     data: DashboardData,
@@ -78,7 +89,7 @@ fn Dashboard(
     outcome: Option<ConnectOutcome>,
     market_choice: MarketChoice,
 ) -> impl IntoView {
-    let parts = DashboardLiveParts::of(&data);
+    let parts = live_parts(&data);
     let DashboardData {
         wallet,
         score,
@@ -252,12 +263,12 @@ fn ClaimCard(held: PendingInstall, wallet: Option<String>) -> impl IntoView {
             <p>{format!("{} authorized shopscore from the TikTok Shop App Store. It is held for this browser for {minutes} more minutes.", if held.seller_name.is_empty() { "A seller" } else { held.seller_name.as_str() })}</p>
             {match wallet {
                 Some(wallet) => view! {
-                    <ActionForm action=claim>
+                    <PostForm action=claim read=|field| Ok(ClaimInstall { wallet: field("wallet").unwrap_or_default() })>
                         <input type="hidden" name="wallet" value=wallet.clone() />
                         <button type="submit" class="button tiktok-button tiktok-primary" data-testid="claim-install">
                             {format!("Connect it to {wallet}")}
                         </button>
-                    </ActionForm>
+                    </PostForm>
                     {move || claim.value().get().and_then(Result::err).map(|e| view! { <p class="error-text" role="alert">{e.to_string()}</p> })}
                 }.into_any(),
                 None => view! {
