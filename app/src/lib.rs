@@ -74,8 +74,9 @@ pub fn App() -> impl IntoView {
 }
 
 /// The wasm entry point. The pages are rendered on the server only; what a visitor works with
-/// (the estimator, sign-in, the connect buttons, the dashboard, a report's verify button) are
-/// islands, each hydrated from its own props by Leptos' island script once this has run.
+/// (the estimator, sign-in, the connect buttons, the App Store claim, the dashboard's share
+/// panel and connections with its live updates, a report's verify button) are islands, each
+/// hydrated from its own props by Leptos' island script once this has run.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

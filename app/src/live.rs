@@ -4,7 +4,8 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::pages::dashboard::{FIGURES_ID, INDICATOR_ID};
+use crate::components::insights::INDICATOR_ID;
+use crate::pages::dashboard::FIGURES_ID;
 
 /// An open subscription; closing it on drop.
 pub struct Live {
@@ -43,11 +44,32 @@ pub fn subscribe(
     })
 }
 
-/// Puts the score and insights panels the server rendered in place of the ones shown.
+/// Puts the score and insights panels the server rendered in place of the ones shown; the
+/// charts' figure tables a reader opened stay open.
 pub fn show_figures(html: &str) {
-    if let Some(figures) = element(FIGURES_ID) {
-        figures.set_inner_html(html);
+    let Some(figures) = element(FIGURES_ID) else {
+        return;
+    };
+    let open: Vec<u32> = details(&figures)
+        .filter(|(_, d)| d.has_attribute("open"))
+        .map(|(i, _)| i)
+        .collect();
+    figures.set_inner_html(html);
+    for (i, d) in details(&figures) {
+        if open.contains(&i) {
+            let _ = d.set_attribute("open", "");
+        }
     }
+}
+
+/// The `<details>` elements under `root`, numbered in document order.
+fn details(root: &web_sys::Element) -> impl Iterator<Item = (u32, web_sys::Element)> {
+    let list = root.query_selector_all("details").ok();
+    let count = list.as_ref().map_or(0, web_sys::NodeList::length);
+    (0..count).filter_map(move |i| {
+        let node = list.as_ref()?.item(i)?;
+        Some((i, node.dyn_into::<web_sys::Element>().ok()?))
+    })
 }
 
 /// Shows on the indicator whether updates arrive live.

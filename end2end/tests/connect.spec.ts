@@ -92,7 +92,11 @@ test.describe('with a browser wallet', () => {
   test('signing out everywhere from the dashboard signs this browser out', async ({ page }) => {
     await signInWithButton(page);
     await page.goto('/dashboard');
+    // Hydrated: the chip's own sign-out button is enabled then. The form is sent by the page.
+    await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeEnabled();
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/wallet/logout-everywhere') && r.resourceType() === 'fetch');
     await page.getByTestId('sign-out-everywhere').click();
+    await sent;
     await expect(page.getByTestId('wallet-sign-in')).toBeVisible();
     expect(await (await page.request.get('/api/wallet/me')).json()).toBeNull();
   });

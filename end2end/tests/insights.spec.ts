@@ -37,10 +37,15 @@ test.describe('insights', () => {
     const before = Number((await orders.textContent())!.split(' ')[0]);
     // Mark the document: a reload would lose the mark.
     await page.evaluate(() => ((window as any).__noReload = true));
+    // What the borrower was doing survives the update: a half-filled share form, an open table.
+    await page.getByTestId('share-lender').fill('Acme Capital');
+    await page.locator('figure.chart summary').first().click();
     const res = await page.request.post('/sandbox/simulate/orders', { data: { persona: 'seller-boutique', count: 3 } });
     expect(res.status()).toBe(201);
     await expect(orders).toHaveText(`${before + 3} orders`, { timeout: 20_000 });
     expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-live', 'true');
+    await expect(page.getByTestId('share-lender')).toHaveValue('Acme Capital');
+    await expect(page.locator('figure.chart details').first()).toHaveAttribute('open', '');
   });
 });

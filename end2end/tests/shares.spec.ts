@@ -70,6 +70,8 @@ test('the share form says what is wrong in place, then shares only the threshold
   await signInWithButton(page);
   await connectWithButton(page, 'seller-boutique');
   await page.goto('/dashboard');
+  // The island is hydrated once its live stream is open: the form is then sent by the page.
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-live', 'true');
   // Mark the document: a reload would lose the mark.
   await page.evaluate(() => ((window as any).__noReload = true));
   await page.getByTestId('share-lender').fill('Acme Capital');

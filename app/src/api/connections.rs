@@ -65,8 +65,8 @@ pub async fn get_dashboard_update() -> Result<DashboardUpdate, AppError> {
     use super::server::{services, session};
     let data = services()?.dashboard(&session().await?).await?;
     Ok(DashboardUpdate {
-        signed_in: data.wallet.is_some(),
         parts: crate::pages::dashboard::live_parts(&data),
+        wallet: data.wallet,
         figures_html: crate::pages::dashboard::figures_html(data.score, data.insights),
     })
 }

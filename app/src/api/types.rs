@@ -427,8 +427,9 @@ pub struct ShareItemView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardUpdate {
-    /// Whether a wallet is still signed in (`false` after "sign out everywhere").
-    pub signed_in: bool,
+    /// The wallet signed in on this session now (`null` after "sign out everywhere"; another
+    /// one after a sign-in in another tab).
+    pub wallet: Option<String>,
     /// What the island shows.
     pub parts: DashboardLiveParts,
     /// The score and insights panels, as HTML.

@@ -54,14 +54,27 @@ fn status_label(status: &str) -> (&'static str, &'static str) {
 pub fn BusinessConnectionManager(
     /// The signed-in wallet.
     wallet: Option<String>,
-    /// Its connections' cards.
-    connections: Vec<ConnectionCardView>,
+    /// Its connections' cards, as the island refreshes them.
+    #[prop(into)]
+    connections: Signal<Vec<ConnectionCardView>>,
 ) -> impl IntoView {
-    let has_connections = !connections.is_empty();
-    let cards = connections
-        .into_iter()
-        .map(|c| view! { <ConnectionCard card=c wallet=wallet.clone() /> })
-        .collect_view();
+    let disconnect = ServerAction::<DisconnectConnection>::new();
+    // After a disconnect the page's data is stale: reload it.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = disconnect.value().get() {
+            #[cfg(feature = "hydrate")]
+            crate::web3::reload();
+        }
+    });
+    let has_connections = Memo::new(move |_| connections.with(|c| !c.is_empty()));
+    let card_wallet = wallet.clone();
+    let cards = move || {
+        connections
+            .get()
+            .into_iter()
+            .map(|c| view! { <ConnectionCard card=c wallet=card_wallet.clone() disconnect=disconnect /> })
+            .collect_view()
+    };
     view! {
         <section class="section" aria-labelledby="platforms-title">
             <h2 id="platforms-title">"Income sources"</h2>
@@ -75,10 +88,10 @@ pub fn BusinessConnectionManager(
                                 <p class="muted">{p.blurb}</p>
                             </div>
                             {if p.live {
-                                view! {
-                                    <TikTokShopConnectButton wallet=wallet size=ButtonSize::Sm
-                                        label=if has_connections { "Connect another" } else { "Connect TikTok Shop" } />
-                                }.into_any()
+                                (move || view! {
+                                    <TikTokShopConnectButton wallet=wallet.clone() size=ButtonSize::Sm
+                                        label=if has_connections.get() { "Connect another" } else { "Connect TikTok Shop" } />
+                                }).into_any()
                             } else {
                                 view! { <span class="badge">"Coming later"</span> }.into_any()
                             }}
@@ -94,15 +107,12 @@ pub fn BusinessConnectionManager(
 /// A connection's card as the dashboard's island shows it: the body the server rendered, and
 /// the buttons.
 #[component]
-fn ConnectionCard(card: ConnectionCardView, wallet: Option<String>) -> impl IntoView {
-    let disconnect = ServerAction::<DisconnectConnection>::new();
-    // After a disconnect the page's data is stale: reload it.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = disconnect.value().get() {
-            #[cfg(feature = "hydrate")]
-            crate::web3::reload();
-        }
-    });
+fn ConnectionCard(
+    card: ConnectionCardView,
+    wallet: Option<String>,
+    /// The manager's disconnect action.
+    disconnect: ServerAction<DisconnectConnection>,
+) -> impl IntoView {
     let ConnectionCardView {
         id,
         shop_name,
@@ -130,7 +140,6 @@ fn ConnectionCard(card: ConnectionCardView, wallet: Option<String>) -> impl Into
 
 /// A connection's card for the dashboard's island, its body rendered here (on the server).
 pub fn connection_card(connection: &ConnectionView) -> ConnectionCardView {
-    use leptos::tachys::view::RenderHtml;
     ConnectionCardView {
         id: connection.id.clone(),
         shop_name: connection.shop_name.clone(),

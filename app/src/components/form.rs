@@ -5,10 +5,12 @@
 //!
 //! Leptos' `ActionForm` does the same by reading any form into any server function's input
 //! with serde_qs; one small function per form keeps that generic reader (and its copy per
-//! server function) out of the wasm bundle.
+//! server function) out of the wasm bundle. Unlike `ActionForm` it sets no redirect hook: the
+//! server functions behind these forms answer a value and do not redirect.
 
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
+use leptos::server_fn::codec::PostUrl;
+use leptos::server_fn::{Http, ServerFn};
 
 use crate::error::AppError;
 
@@ -17,7 +19,7 @@ pub type Field<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The form.
 #[component]
-pub fn PostForm<S>(
+pub fn PostForm<S, O>(
     /// The server action the form dispatches.
     action: ServerAction<S>,
     /// The server function's input from the form's fields, or what is wrong with them.
@@ -28,13 +30,17 @@ pub fn PostForm<S>(
     children: Children,
 ) -> impl IntoView
 where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    // URL-encoded input: what a browser's own form post sends without JavaScript.
+    S: ServerFn<Error = AppError, Protocol = Http<PostUrl, O>> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
+            if ev.default_prevented() {
+                return;
+            }
             let form = ev
                 .target()
                 .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok());

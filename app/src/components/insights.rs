@@ -8,6 +8,9 @@ use super::charts::BarChart;
 use super::format::{money, percent};
 use crate::api::{AffiliateView, AmountView, CommissionSliceView, InsightsView, ShopProductsView};
 
+/// The id of the live-updates indicator (the dashboard's island marks it).
+pub const INDICATOR_ID: &str = "live-indicator";
+
 fn amount(a: &AmountView) -> String {
     match a.usd {
         Some(usd) if a.currency != "USD" => {
@@ -53,7 +56,7 @@ pub fn InsightsPanel(insights: InsightsView) -> impl IntoView {
                 <h3>
                     "Today "
                     // The dashboard's live island marks it live while updates arrive.
-                    <span class="live-indicator" id=crate::pages::dashboard::INDICATOR_ID data-testid=crate::pages::dashboard::INDICATOR_ID data-live="false">
+                    <span class="live-indicator" id=INDICATOR_ID data-testid="live-indicator" data-live="false">
                         "updates on reload"
                     </span>
                 </h3>

@@ -11,7 +11,11 @@ use crate::api::{CreateShare, RevokeShare, ShareItemView, ShareView};
 /// The panel, in the dashboard's island; what each link says is rendered on the server
 /// ([`share_item`]).
 #[component]
-pub fn SharePanel(shares: Vec<ShareItemView>) -> impl IntoView {
+pub fn SharePanel(
+    /// The links, as the island refreshes them.
+    #[prop(into)]
+    shares: Signal<Vec<ShareItemView>>,
+) -> impl IntoView {
     let create = ServerAction::<CreateShare>::new();
     let revoke = ServerAction::<RevokeShare>::new();
     Effect::new(move |_| {
@@ -44,7 +48,7 @@ pub fn SharePanel(shares: Vec<ShareItemView>) -> impl IntoView {
                 {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error-text" role="alert" data-testid="share-error">{e.to_string()}</p> })}
             </div>
             <ul class="share-list" data-testid="share-list">
-                {shares.into_iter().map(|s| {
+                {move || shares.get().into_iter().map(|s| {
                     let ShareItemView { id, status, body_html } = s;
                     let live = status == "active";
                     view! {
@@ -81,7 +85,6 @@ fn read_share(field: Field<'_>) -> Result<CreateShare, String> {
 
 /// A shared link for the dashboard's island, what it says rendered here (on the server).
 pub fn share_item(share: &ShareView) -> ShareItemView {
-    use leptos::tachys::view::RenderHtml;
     let status = if share.revoked {
         "revoked"
     } else if share.expired {

@@ -26,8 +26,6 @@ use crate::components::wallet::WalletSignIn;
 
 /// The id of the element around the score and insights panels.
 pub const FIGURES_ID: &str = "dashboard-figures";
-/// The id of the live-updates indicator inside the insights panel.
-pub const INDICATOR_ID: &str = "live-indicator";
 
 /// The dashboard page, read on the server.
 #[component]
@@ -68,7 +66,6 @@ fn Figures(score: Option<ScoreView>, insights: Option<InsightsView>) -> impl Int
 /// [`Figures`] as HTML.
 #[cfg(feature = "ssr")]
 pub fn figures_html(score: Option<ScoreView>, insights: Option<InsightsView>) -> String {
-    use leptos::tachys::view::RenderHtml;
     view! { <Figures score=score insights=insights /> }.to_html()
 }
 
@@ -176,30 +173,42 @@ fn DashboardLive(
     market_choice: MarketChoice,
 ) -> impl IntoView {
     provide_context(market_choice);
-    // Why the last refresh failed, if it did (what is shown stays), and what is shown.
-    let state = RwSignal::new((None::<String>, initial.0));
+    let parts = RwSignal::new(initial.0);
+    // Why the last refresh failed, if it did: what is shown stays.
+    let failed = RwSignal::new(None::<String>);
     #[cfg(feature = "hydrate")]
     {
         // The newest refetch wins: an older answer arriving late is dropped.
         let latest = StoredValue::new(0_u64);
         let open = StoredValue::new(false);
+        // The panels' HTML last swapped in (the page's own until the first refresh).
+        let shown = StoredValue::new(None::<String>);
+        let own = StoredValue::new(wallet.clone());
         let refetch = move || {
             let generation = latest.get_value() + 1;
             latest.set_value(generation);
+            let own = own.get_value();
             leptos::task::spawn_local(async move {
                 let result = crate::api::get_dashboard_update().await;
                 if latest.get_value() != generation {
                     return;
                 }
                 match result {
-                    // Signed out elsewhere: the page is no longer this wallet's.
-                    Ok(update) if !update.signed_in => crate::web3::reload(),
-                    Ok(update) => {
-                        crate::live::show_figures(&update.figures_html);
-                        crate::live::show_live(open.get_value());
-                        state.set((None, update.parts));
+                    // Signed out elsewhere, or another wallet signed in in another tab: the
+                    // page is no longer this wallet's.
+                    Ok(update) if update.wallet.as_deref() != Some(own.as_str()) => {
+                        crate::web3::reload()
                     }
-                    Err(e) => state.update(|(failed, _)| *failed = Some(e.to_string())),
+                    Ok(update) => {
+                        if shown.with_value(|s| s.as_ref() != Some(&update.figures_html)) {
+                            crate::live::show_figures(&update.figures_html);
+                            crate::live::show_live(open.get_value());
+                            shown.set_value(Some(update.figures_html));
+                        }
+                        failed.set(None);
+                        parts.set(update.parts);
+                    }
+                    Err(e) => failed.set(Some(e.to_string())),
                 }
             });
         };
@@ -215,31 +224,30 @@ fn DashboardLive(
         });
         on_cleanup(move || subscription.set_value(None));
     }
-    move || {
-        let (failed, parts) = state.get();
-        let DashboardLiveParts {
-            connections,
-            shares,
-            has_score,
-        } = parts;
-        let wallet = Some(wallet.clone());
-        view! {
-            {failed.map(|message| view! {
-                <div class="notice notice-error" role="alert" data-testid="dashboard-error">
-                    <p>{format!("Your dashboard could not be refreshed: {message}. What is shown may be out of date.")}</p>
-                </div>
-            })}
-            {connections.is_empty().then(|| view! {
-                <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
-                    <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
-                    <h2 id="empty-title">"No shops connected yet"</h2>
-                    <p>"Connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
-                    <TikTokShopConnectButton wallet=wallet.clone() />
-                </section>
-            })}
-            {has_score.then(|| view! { <SharePanel shares=shares /> })}
-            <BusinessConnectionManager wallet=wallet connections=connections />
-        }
+    // Each part is redrawn only when it changed, so a form in the share panel keeps its state
+    // (and a call in flight its answer) across refreshes that do not touch it.
+    let connections = Memo::new(move |_| parts.with(|p| p.connections.clone()));
+    let shares = Memo::new(move |_| parts.with(|p| p.shares.clone()));
+    let has_score = Memo::new(move |_| parts.with(|p| p.has_score));
+    let no_connections = Memo::new(move |_| connections.with(Vec::is_empty));
+    let wallet = Some(wallet);
+    let empty_wallet = wallet.clone();
+    view! {
+        {move || failed.get().map(|message| view! {
+            <div class="notice notice-error" role="alert" data-testid="dashboard-error">
+                <p>{format!("Your dashboard could not be refreshed, so what is shown may be out of date. {message}")}</p>
+            </div>
+        })}
+        {move || no_connections.get().then(|| view! {
+            <section class="card empty-state" data-testid="dashboard-empty" aria-labelledby="empty-title">
+                <div class="empty-icon" aria-hidden="true"><CartIcon /></div>
+                <h2 id="empty-title">"No shops connected yet"</h2>
+                <p>"Connect a TikTok Shop seller account or a creator affiliate account to see your verified income, your score and the reasons behind it."</p>
+                <TikTokShopConnectButton wallet=empty_wallet.clone() />
+            </section>
+        })}
+        {move || has_score.get().then(|| view! { <SharePanel shares=shares /> })}
+        <BusinessConnectionManager wallet=wallet connections=connections />
     }
 }
 
