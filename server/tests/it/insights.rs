@@ -95,14 +95,9 @@ async fn live_updates_need_a_wallet_and_are_bounded_per_wallet() {
     drop(open);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_simulated_order_reaches_the_dashboard_as_a_live_event() {
-    let app = spawn_app_with(Db::Sqlite, &[("SYNC_POLL_MS", "100")]).await;
-    let wallet = TestWallet::new(1);
-    app.sign_in(&wallet).await;
-    app.connect(&wallet, "seller-boutique").await;
-    let before: serde_json::Value = app.get("/api/insights").await.json().await.unwrap();
-    let today = |v: &serde_json::Value| v["today"][0]["orders"].as_u64().unwrap_or(0);
+/// Simulates three seller-boutique orders through TikTok's webhook and waits for the live event
+/// they cause on this browser's `/api/live`.
+async fn three_orders_arrive_live(app: &crate::helpers::TestApp) {
     let mut live = app.get("/api/live").await;
     assert_eq!(live.status(), 200);
     let res = app
@@ -118,7 +113,7 @@ async fn a_simulated_order_reaches_the_dashboard_as_a_live_event() {
         while let Some(chunk) = live.chunk().await.unwrap() {
             text.push_str(&String::from_utf8_lossy(&chunk));
             if text.contains("data:") {
-                return text;
+                break;
             }
         }
         text
@@ -126,6 +121,17 @@ async fn a_simulated_order_reaches_the_dashboard_as_a_live_event() {
     .await
     .expect("a live event within seconds of the simulated orders");
     assert!(event.contains("\"kind\":\"figures\""), "{event}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_simulated_order_reaches_the_dashboard_as_a_live_event() {
+    let app = spawn_app_with(Db::Sqlite, &[("SYNC_POLL_MS", "100")]).await;
+    let wallet = TestWallet::new(1);
+    app.sign_in(&wallet).await;
+    app.connect(&wallet, "seller-boutique").await;
+    let before: serde_json::Value = app.get("/api/insights").await.json().await.unwrap();
+    let today = |v: &serde_json::Value| v["today"][0]["orders"].as_u64().unwrap_or(0);
+    three_orders_arrive_live(&app).await;
     let after: serde_json::Value = app.get("/api/insights").await.json().await.unwrap();
     assert_eq!(
         today(&after),
@@ -180,29 +186,7 @@ async fn the_dashboards_live_refresh_brings_the_panels_as_the_page_renders_them(
         "the swapped-in panels are the page's own"
     );
 
-    let mut live = app.get("/api/live").await;
-    assert_eq!(live.status(), 200);
-    let res = app
-        .client
-        .post(app.url("/sandbox/simulate/orders"))
-        .json(&serde_json::json!({ "persona": "seller-boutique", "count": 3 }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let event = tokio::time::timeout(Duration::from_secs(30), async {
-        let mut text = String::new();
-        while let Some(chunk) = live.chunk().await.unwrap() {
-            text.push_str(&String::from_utf8_lossy(&chunk));
-            if text.contains("data:") {
-                break;
-            }
-        }
-        text
-    })
-    .await
-    .expect("a live event within seconds of the simulated orders");
-    assert!(event.contains("\"kind\":\"figures\""), "{event}");
+    three_orders_arrive_live(&app).await;
     let after = dashboard_update(&app).await;
     assert_eq!(
         todays_orders(after["figuresHtml"].as_str().unwrap()),
