@@ -85,8 +85,7 @@ pub fn TikTokShopConnectButton(
         && market.is_none()
         && use_context::<MarketChoice>().is_some_and(|choice| choice.0);
     let (chosen, set_chosen) = signal(market);
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = super::hydrated();
     // A market picked before the page hydrated is only in the DOM: read it once the radios are
     // there, so the button does not stay disabled with a choice on screen.
     let us_radio = NodeRef::<leptos::html::Input>::new();

@@ -53,9 +53,8 @@ pub fn IncomeEstimator() -> impl IntoView {
     let (sales, set_sales) = signal(String::from("15000"));
     let (refunds, set_refunds) = signal(String::from("750"));
     let (commission, set_commission) = signal(String::from("0"));
-    let (hydrated, set_hydrated) = signal(false);
-    // Effects run only in the browser: once this is true the wasm bundle is live.
-    Effect::new(move |_| set_hydrated.set(true));
+    // Once this is true the wasm bundle is live.
+    let hydrated = super::hydrated();
 
     let result = move || match (
         parse_cents(&sales.get()),

@@ -12,3 +12,14 @@ pub mod layout;
 pub mod score;
 pub mod share_panel;
 pub mod wallet;
+
+use leptos::prelude::*;
+
+/// Whether the island around the caller has hydrated: `false` in the server's render, `true`
+/// once effects run (they run only in the browser). What needs the wasm bundle is disabled
+/// until then, so a click before hydration is not lost.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}

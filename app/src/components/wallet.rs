@@ -40,10 +40,9 @@ pub fn WalletSignIn(
 ) -> impl IntoView {
     let (busy, set_busy) = signal(false);
     let (error, set_error) = signal(None::<String>);
-    let (hydrated, set_hydrated) = signal(false);
+    let hydrated = super::hydrated();
     let (has_provider, set_has_provider) = signal(true);
     Effect::new(move |_| {
-        set_hydrated.set(true);
         #[cfg(feature = "hydrate")]
         set_has_provider.set(crate::web3::has_provider());
         #[cfg(not(feature = "hydrate"))]

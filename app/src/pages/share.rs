@@ -150,10 +150,7 @@ fn VerifyAttestation(
     attestation: String,
 ) -> impl IntoView {
     let (verified, set_verified) = signal(None::<String>);
-    // Effects run only in the browser: the button works once the island has hydrated, and says
-    // nothing until then (a click before would be lost).
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = crate::components::hydrated();
     let verify = move |_| {
         let body = attestation.clone();
         leptos::task::spawn_local(async move {
