@@ -30,9 +30,10 @@ pub enum ButtonVariant {
 pub struct MarketChoice(pub bool);
 
 impl MarketChoice {
-    /// From the markets the instance connects.
-    pub fn of(markets: &[String]) -> MarketChoice {
-        MarketChoice(markets.len() > 1)
+    /// From the site's settings: a choice when the instance connects more than one market
+    /// (none when the settings could not be read).
+    pub fn of(site: Result<crate::api::SiteInfo, crate::error::AppError>) -> MarketChoice {
+        MarketChoice(site.is_ok_and(|site| site.markets.len() > 1))
     }
 }
 

@@ -42,7 +42,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading your dashboard…"</p> }>
             {move || {
                 let result = data.get()?;
-                let market_choice = info.get()?.map_or(MarketChoice(false), |i| MarketChoice::of(&i.markets));
+                let market_choice = MarketChoice::of(info.get()?);
                 let failed = result.as_ref().err().map(|e| e.to_string());
                 let outcome = query.with(|q| ConnectOutcome::from_query(|k| q.get(k)));
                 Some(view! {

@@ -79,7 +79,7 @@ pub fn LandingPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || {
                     let wallet = wallet.get()?.ok().flatten().map(|w| w.address);
-                    let market_choice = info.get()?.map_or(MarketChoice(false), |i| MarketChoice::of(&i.markets));
+                    let market_choice = MarketChoice::of(info.get()?);
                     Some(view! { <ConnectActions wallet=wallet market_choice=market_choice /> })
                 }}
             </Suspense>
