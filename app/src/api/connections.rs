@@ -63,10 +63,11 @@ pub async fn get_dashboard() -> Result<DashboardData, AppError> {
 #[server(prefix = "/api", endpoint = "dashboard/update")]
 pub async fn get_dashboard_update() -> Result<DashboardUpdate, AppError> {
     use super::server::{services, session};
+    use crate::pages::dashboard::{figures_html, live_parts};
     let data = services()?.dashboard(&session().await?).await?;
     Ok(DashboardUpdate {
-        parts: crate::pages::dashboard::live_parts(&data),
+        parts: live_parts(data.connections, data.shares, data.score.is_some()),
         wallet: data.wallet,
-        figures_html: crate::pages::dashboard::figures_html(data.score, data.insights),
+        figures_html: figures_html(data.score, data.insights),
     })
 }

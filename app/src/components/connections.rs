@@ -139,7 +139,7 @@ fn ConnectionCard(
 }
 
 /// A connection's card for the dashboard's island, its body rendered here (on the server).
-pub fn connection_card(connection: &ConnectionView) -> ConnectionCardView {
+pub fn connection_card(connection: ConnectionView) -> ConnectionCardView {
     ConnectionCardView {
         id: connection.id.clone(),
         shop_name: connection.shop_name.clone(),
@@ -152,7 +152,7 @@ pub fn connection_card(connection: &ConnectionView) -> ConnectionCardView {
         }
         .to_string(),
         reconnect: connection.needs_reconnect || connection.status != "active",
-        body_html: view! { <ConnectionBody connection=connection.clone() /> }.to_html(),
+        body_html: view! { <ConnectionBody connection=connection /> }.to_html(),
     }
 }
 

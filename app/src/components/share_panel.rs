@@ -84,7 +84,7 @@ fn read_share(field: Field<'_>) -> Result<CreateShare, String> {
 }
 
 /// A shared link for the dashboard's island, what it says rendered here (on the server).
-pub fn share_item(share: &ShareView) -> ShareItemView {
+pub fn share_item(share: ShareView) -> ShareItemView {
     let status = if share.revoked {
         "revoked"
     } else if share.expired {
@@ -95,7 +95,7 @@ pub fn share_item(share: &ShareView) -> ShareItemView {
     ShareItemView {
         id: share.id.clone(),
         status: status.to_string(),
-        body_html: view! { <ShareBody share=share.clone() status=status /> }.to_html(),
+        body_html: view! { <ShareBody share=share status=status /> }.to_html(),
     }
 }
 

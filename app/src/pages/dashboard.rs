@@ -12,8 +12,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    get_dashboard, get_site_info, ClaimInstall, ConnectOutcome, DashboardData, DashboardLiveParts,
-    InsightsView, PendingInstall, ScoreView,
+    get_dashboard, get_site_info, ClaimInstall, ConnectOutcome, ConnectionView, DashboardData,
+    DashboardLiveParts, InsightsView, PendingInstall, ScoreView, ShareView,
 };
 use crate::codec::Shipped;
 use crate::components::connect_button::{CartIcon, MarketChoice, TikTokShopConnectButton};
@@ -71,11 +71,15 @@ pub fn figures_html(score: Option<ScoreView>, insights: Option<InsightsView>) ->
 
 /// The parts of a dashboard its live island shows, their cards and links rendered here (on the
 /// server).
-pub fn live_parts(data: &DashboardData) -> DashboardLiveParts {
+pub fn live_parts(
+    connections: Vec<ConnectionView>,
+    shares: Vec<ShareView>,
+    has_score: bool,
+) -> DashboardLiveParts {
     DashboardLiveParts {
-        connections: data.connections.iter().map(connection_card).collect(),
-        shares: data.shares.iter().map(share_item).collect(),
-        has_score: data.score.is_some(),
+        connections: connections.into_iter().map(connection_card).collect(),
+        shares: shares.into_iter().map(share_item).collect(),
+        has_score,
     }
 }
 
@@ -86,14 +90,15 @@ fn Dashboard(
     outcome: Option<ConnectOutcome>,
     market_choice: MarketChoice,
 ) -> impl IntoView {
-    let parts = live_parts(&data);
     let DashboardData {
         wallet,
+        connections,
         score,
-        insights,
         pending_install,
-        ..
+        insights,
+        shares,
     } = data;
+    let parts = live_parts(connections, shares, score.is_some());
     view! {
         {failed.map(|message| view! {
             <div class="notice notice-error" role="alert" data-testid="dashboard-error">
