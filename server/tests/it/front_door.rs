@@ -349,13 +349,8 @@ async fn signing_out_everywhere_ends_every_session_of_the_wallet(db: Db) {
     phone.sign_in(&wallet).await;
     someone_else.sign_in(&other_wallet).await;
     let ended = laptop
-        .client
-        .post(laptop.url("/api/wallet/logout-everywhere"))
-        .header("origin", &laptop.address)
-        .form(&[("", "")][..0])
-        .send()
-        .await
-        .unwrap();
+        .post_empty_form("/api/wallet/logout-everywhere")
+        .await;
     assert_eq!(ended.status(), 200, "{}", ended.text().await.unwrap());
     for (who, app) in [("laptop", &laptop), ("phone", &phone)] {
         let me: serde_json::Value = app.get("/api/wallet/me").await.json().await.unwrap();

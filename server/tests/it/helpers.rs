@@ -103,6 +103,18 @@ impl TestApp {
             .await
             .expect("request reaches the app")
     }
+
+    /// A server function without arguments called as the page calls it: an empty form posted
+    /// from the app's own origin.
+    pub async fn post_empty_form(&self, path: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .form(&[("", "")][..0])
+            .send()
+            .await
+            .expect("request reaches the app")
+    }
 }
 
 /// Settings for a test: sandbox mode with the given database, plus `extra` variables.

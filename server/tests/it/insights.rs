@@ -142,14 +142,7 @@ async fn a_simulated_order_reaches_the_dashboard_as_a_live_event() {
 
 /// `POST /api/dashboard/update`, the dashboard island's refresh, as JSON.
 async fn dashboard_update(app: &crate::helpers::TestApp) -> serde_json::Value {
-    let res = app
-        .client
-        .post(app.url("/api/dashboard/update"))
-        .header("origin", &app.address)
-        .form(&[("", "")][..0])
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_empty_form("/api/dashboard/update").await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
