@@ -10,8 +10,10 @@
 //!   budget). Its render is a function of the dashboard's data (the wallet, its connections,
 //!   score, insights and shares, an install the browser holds) and the site's configuration.
 //!   The data is read once per view, as the page would read it, and the kept render is found
-//!   by a digest of that data: any change to the data is a different page, and the render
-//!   that misses is given the data already read, so it cannot show anything else.
+//!   by a digest of that data (the score and insights by the text they are kept as, so a view
+//!   served from a kept render parses neither): any change to the data is a different page,
+//!   and the render that misses is given the data already read, so it cannot show anything
+//!   else.
 //!
 //! Only a complete `200` HTML page that sets no cookie is kept, at most [`MAX_PAGE`] bytes;
 //! the oldest dashboards go first once [`BUDGET`] bytes of them are kept.
@@ -19,8 +21,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use app::api::DashboardData;
-use app::ports::{PrefetchedDashboard, Services};
+use app::ports::PrefetchedDashboard;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -30,6 +31,7 @@ use sha2::{Digest, Sha256};
 
 use crate::metrics::Metrics;
 use crate::security::CspNonce;
+use crate::services::{AppServices, DashboardRead};
 
 /// The largest page kept (the landing page is about 30 KB, a busy dashboard under 200 KB); a
 /// larger one is served, not kept.
@@ -143,13 +145,15 @@ impl KeptPages {
         }
     }
 
-    /// The kept `page` with `nonce` put in, or `next`'s response, kept when it is a complete
-    /// page that sets no cookie.
-    async fn serve(&self, page: Page, nonce: &str, req: Request, next: Next) -> Response {
-        if let Some(kept) = self.get(page) {
-            self.0.metrics.kept_page(page.name(), true);
-            return kept.response(nonce);
-        }
+    /// The kept `page` with `nonce` put in, if it is kept.
+    fn hit(&self, page: Page, nonce: &str) -> Option<Response> {
+        let kept = self.get(page)?;
+        self.0.metrics.kept_page(page.name(), true);
+        Some(kept.response(nonce))
+    }
+
+    /// `next`'s response, kept as `page` when it is a complete page that sets no cookie.
+    async fn render(&self, page: Page, nonce: &str, req: Request, next: Next) -> Response {
         self.0.metrics.kept_page(page.name(), false);
         let response = next.run(req).await;
         let html = response
@@ -206,7 +210,10 @@ pub async fn visitors(State(pages): State<KeptPages>, req: Request, next: Next) 
     let Some(nonce) = nonce_of(&req) else {
         return next.run(req).await;
     };
-    pages.serve(Page::Landing, &nonce, req, next).await
+    match pages.hit(Page::Landing, &nonce) {
+        Some(kept) => kept,
+        None => pages.render(Page::Landing, &nonce, req, next).await,
+    }
 }
 
 /// What the dashboard middleware needs.
@@ -215,15 +222,45 @@ pub struct DashboardPages {
     /// The kept pages.
     pub pages: KeptPages,
     /// The services the page reads its data from.
-    pub services: Arc<dyn Services>,
+    pub services: Arc<AppServices>,
     /// How long reading the data may take (the request timeout: the read is outside it).
     pub timeout: std::time::Duration,
 }
 
-/// The digest a dashboard render is kept under: its data's.
-fn dashboard_key(data: &DashboardData) -> Option<Key> {
-    let json = serde_json::to_vec(data).ok()?;
-    Some(Sha256::digest(&json).into())
+/// Writes into a digest.
+struct Digesting(Sha256);
+
+impl std::io::Write for Digesting {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The digest a dashboard render is kept under: of its data, the score and insights by the
+/// text they are kept as (each after its length, so no two reads share a digest).
+fn dashboard_key(read: &DashboardRead) -> Option<Key> {
+    let mut digest = Digesting(Sha256::new());
+    serde_json::to_writer(&mut digest, &read.data).ok()?;
+    let score = read.score.as_ref();
+    for text in [
+        score.map(|s| s.view_json.as_str()),
+        score.and_then(|s| s.insights_json.as_deref()),
+    ] {
+        match text {
+            Some(text) => {
+                digest.0.update([1]);
+                digest.0.update((text.len() as u64).to_le_bytes());
+                digest.0.update(text.as_bytes());
+            }
+            None => digest.0.update([0]),
+        }
+    }
+    Some(digest.0.finalize().into())
 }
 
 /// Middleware for the dashboard (inside the session layer: it reads the browser's session).
@@ -244,24 +281,31 @@ pub async fn dashboard(
     ) else {
         return next.run(req).await;
     };
-    let data = match tokio::time::timeout(state.timeout, state.services.dashboard(&session)).await {
-        Ok(Ok(data)) => data,
-        // A failure is the page's to show: it reads the data again and says what went wrong.
-        Ok(Err(_)) => return next.run(req).await,
-        Err(_) => {
-            tracing::warn!("the dashboard's data took longer than the request timeout");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+    let read =
+        match tokio::time::timeout(state.timeout, state.services.read_dashboard(&session)).await {
+            Ok(Ok(read)) => read,
+            // A failure is the page's to show: it reads the data again and says what went wrong.
+            Ok(Err(_)) => return next.run(req).await,
+            Err(_) => {
+                tracing::warn!("the dashboard's data took longer than the request timeout");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        };
+    let Some(key) = dashboard_key(&read) else {
+        return next.run(req).await;
     };
-    let Some(key) = dashboard_key(&data) else {
+    let page = Page::Dashboard(key);
+    if let Some(kept) = state.pages.hit(page, &nonce) {
+        return kept;
+    }
+    // Only a render reads the score's text; a kept score that does not read is the page's
+    // to show, as above.
+    let Ok(data) = read.into_data() else {
         return next.run(req).await;
     };
     req.extensions_mut()
         .insert(PrefetchedDashboard(Arc::new(data)));
-    state
-        .pages
-        .serve(Page::Dashboard(key), &nonce, req, next)
-        .await
+    state.pages.render(page, &nonce, req, next).await
 }
 
 /// `bytes` cut at every occurrence of `needle`.
@@ -305,6 +349,44 @@ mod tests {
             &body(kept.response("XYZ"))[..],
             b"<script nonce=\"XYZ\">a</script><p>N</p><script nonce=\"XYZ\"></script>"
         );
+    }
+
+    #[test]
+    fn a_dashboard_is_keyed_by_its_score_as_kept() {
+        let read = |view: Option<&str>, insights: Option<&str>| DashboardRead {
+            data: app::api::DashboardData {
+                wallet: Some("0xabc".into()),
+                ..Default::default()
+            },
+            score: view.map(|view| crate::db::WalletScore {
+                wallet: "0xabc".into(),
+                history_id: 1,
+                model_version: "v".into(),
+                computed_at: 0,
+                view_json: view.into(),
+                insights_json: insights.map(str::to_owned),
+            }),
+        };
+        let key = |view, insights| dashboard_key(&read(view, insights)).unwrap();
+        let base = key(Some(r#"{"score":61}"#), Some("{}"));
+        assert_eq!(
+            base,
+            key(Some(r#"{"score":61}"#), Some("{}")),
+            "the same read"
+        );
+        for (view, insights) in [
+            (Some(r#"{"score":62}"#), Some("{}")),
+            (Some(r#"{"score":61}"#), Some(r#"{"today":1}"#)),
+            (Some(r#"{"score":61}"#), None),
+            (None, None),
+            // The texts are framed: moving bytes between them is another read.
+            (Some(r#"{"score":61}{"#), Some("}")),
+        ] {
+            assert_ne!(base, key(view, insights), "{view:?} {insights:?}");
+        }
+        let mut other = read(Some(r#"{"score":61}"#), Some("{}"));
+        other.data.wallet = Some("0xdef".into());
+        assert_ne!(base, dashboard_key(&other).unwrap(), "another wallet");
     }
 
     #[test]

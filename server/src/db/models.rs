@@ -318,10 +318,28 @@ pub struct WalletScore {
     pub model_version: String,
     /// When.
     pub computed_at: i64,
+    /// What the dashboard shows, as kept (JSON of an [`app::api::ScoreView`]): read with
+    /// [`WalletScore::view`]. Kept as text so that a page whose render is kept by it (see
+    /// `page_cache`) is served without parsing it.
+    pub view_json: String,
+    /// What the insights show, as kept (JSON of an [`app::api::InsightsView`]; `None` for a
+    /// score kept before insights existed): read with [`WalletScore::insights`].
+    pub insights_json: Option<String>,
+}
+
+impl WalletScore {
     /// What the dashboard shows.
-    pub view: app::api::ScoreView,
-    /// What the insights show (`None` for a score kept before insights existed).
-    pub insights: Option<app::api::InsightsView>,
+    pub fn view(&self) -> Result<app::api::ScoreView, super::DbError> {
+        super::from_json("view", &self.view_json)
+    }
+
+    /// What the insights show.
+    pub fn insights(&self) -> Result<Option<app::api::InsightsView>, super::DbError> {
+        self.insights_json
+            .as_deref()
+            .map(|i| super::from_json("insights", i))
+            .transpose()
+    }
 }
 
 /// A score as computed and kept: the full report under its model version.

@@ -6,7 +6,7 @@ use app::api::InsightsView as Insights;
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::{from_json, to_json, DbError, ScoreRecord, SqlDb, WalletScore};
+use super::{to_json, DbError, ScoreRecord, SqlDb, WalletScore};
 
 /// A score to keep.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,11 +119,8 @@ impl ScoreStore for SqlDb {
                 history_id: r.try_get("history_id")?,
                 model_version: r.try_get("model_version")?,
                 computed_at: r.try_get("computed_at")?,
-                view: from_json("view", &r.try_get::<String, _>("view")?)?,
-                insights: r
-                    .try_get::<Option<String>, _>("insights")?
-                    .map(|i| from_json("insights", &i))
-                    .transpose()?,
+                view_json: r.try_get("view")?,
+                insights_json: r.try_get("insights")?,
             })
         })
         .transpose()

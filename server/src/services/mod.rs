@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use tower_sessions::Session;
 
 use crate::clock::Clock;
-use crate::db::Database;
+use crate::db::{Database, WalletScore};
 use connect::ConnectService;
 use scoring::Scorer;
 use shares::ShareService;
@@ -54,6 +54,59 @@ impl AppServices {
             shares,
             clock,
         }
+    }
+}
+
+/// The dashboard's data as read, the score still as its kept text: a view whose render is kept
+/// (see `page_cache`) is found by it and served without parsing the score.
+pub struct DashboardRead {
+    /// Everything but the score and insights (`None` here).
+    pub data: DashboardData,
+    /// The wallet's score, as kept.
+    pub score: Option<WalletScore>,
+}
+
+impl DashboardRead {
+    /// The data, the score and insights read from their text.
+    pub fn into_data(self) -> Result<DashboardData, AppError> {
+        let DashboardRead { mut data, score } = self;
+        if let Some(score) = score {
+            data.score = Some(score.view().map_err(db_error)?);
+            data.insights = score.insights().map_err(db_error)?;
+        }
+        Ok(data)
+    }
+}
+
+impl AppServices {
+    /// Reads the dashboard's data: the session once, a query per table.
+    pub async fn read_dashboard(&self, session: &Session) -> Result<DashboardRead, AppError> {
+        let pending_install = self.connect.pending_install(session).await?;
+        let Some(wallet) = self.wallet.current(session).await? else {
+            return Ok(DashboardRead {
+                data: DashboardData {
+                    pending_install,
+                    ..Default::default()
+                },
+                score: None,
+            });
+        };
+        let (connections, score, shares) = tokio::try_join!(
+            self.connections(&wallet),
+            async { self.db.load_wallet_score(&wallet).await.map_err(db_error) },
+            self.shares.list(&wallet),
+        )?;
+        Ok(DashboardRead {
+            data: DashboardData {
+                wallet: Some(wallet),
+                connections,
+                score: None,
+                pending_install,
+                insights: None,
+                shares,
+            },
+            score,
+        })
     }
 }
 
@@ -131,30 +184,7 @@ impl Services for AppServices {
     }
 
     async fn dashboard(&self, session: &Session) -> Result<DashboardData, AppError> {
-        let pending_install = self.connect.pending_install(session).await?;
-        let Some(wallet) = self.wallet.current(session).await? else {
-            return Ok(DashboardData {
-                pending_install,
-                ..Default::default()
-            });
-        };
-        let (connections, score, shares) = tokio::try_join!(
-            self.connections(&wallet),
-            async { self.db.load_wallet_score(&wallet).await.map_err(db_error) },
-            self.shares.list(&wallet),
-        )?;
-        let (score, insights) = match score {
-            Some(s) => (Some(s.view), s.insights),
-            None => (None, None),
-        };
-        Ok(DashboardData {
-            wallet: Some(wallet),
-            connections,
-            score,
-            pending_install,
-            insights,
-            shares,
-        })
+        self.read_dashboard(session).await?.into_data()
     }
 
     async fn score(&self, wallet: &str) -> Result<Option<ScoreView>, AppError> {
@@ -163,7 +193,9 @@ impl Services for AppServices {
             .load_wallet_score(wallet)
             .await
             .map_err(db_error)?
-            .map(|s| s.view))
+            .map(|s| s.view())
+            .transpose()
+            .map_err(db_error)?)
     }
 
     async fn insights(&self, wallet: &str) -> Result<Option<InsightsView>, AppError> {
@@ -172,7 +204,10 @@ impl Services for AppServices {
             .load_wallet_score(wallet)
             .await
             .map_err(db_error)?
-            .and_then(|s| s.insights))
+            .map(|s| s.insights())
+            .transpose()
+            .map_err(db_error)?
+            .flatten())
     }
 
     async fn disconnect(&self, wallet: &str, id: &str) -> Result<(), AppError> {

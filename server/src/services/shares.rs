@@ -128,7 +128,7 @@ impl ShareService {
             .ok_or_else(|| {
                 AppError::BadRequest("There is no score to share yet: connect a shop first.".into())
             })?;
-        let view = score.view;
+        let view = score.view().map_err(db)?;
         let monthly = cents_floor(view.monthly_income_usd);
         let threshold = match scope {
             ShareScope::Full => None,
