@@ -252,16 +252,22 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Database>, DbError> {
                 })?;
             }
             let options = options.journal_mode(SqliteJournalMode::Wal);
+            // Neither pool tests a connection before lending it: a SQLite connection is a file
+            // this process holds open, with nothing at the other end to have gone away, and the
+            // test (sqlx's ping) is a round trip to the connection's worker thread, as costly
+            // as the query itself.
             // The session store's own pool creates the file (and sets WAL) before the `Any`
             // pool opens it.
             let sessions_pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .acquire_timeout(CONNECT_TIMEOUT)
                 .connect_with(options)
                 .await
                 .map_err(unreachable)?;
             let pool = AnyPoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .acquire_timeout(CONNECT_TIMEOUT)
                 .idle_timeout(Some(Duration::from_secs(600)))
                 .after_connect(|conn, _| {
