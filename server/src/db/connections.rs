@@ -52,6 +52,12 @@ pub trait ConnectionStore {
     ) -> Result<Connected, DbError>;
     /// The wallet's connections, oldest first.
     async fn list_connections(&self, wallet: &str) -> Result<Vec<Connection>, DbError>;
+    /// The wallet's connections, oldest first, each with the scopes its grant holds (none when
+    /// the grant is gone), in one query.
+    async fn list_connections_with_scopes(
+        &self,
+        wallet: &str,
+    ) -> Result<Vec<(Connection, Vec<String>)>, DbError>;
     /// One connection.
     async fn load_connection(&self, id: &str) -> Result<Option<Connection>, DbError>;
     /// The connections (of any wallet) of a TikTok shop id or creator open id.
@@ -259,6 +265,28 @@ impl ConnectionStore for SqlDb {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(decode).collect()
+    }
+
+    async fn list_connections_with_scopes(
+        &self,
+        wallet: &str,
+    ) -> Result<Vec<(Connection, Vec<String>)>, DbError> {
+        let rows = sqlx::query(&format!(
+            "SELECT c.*, g.scopes AS grant_scopes FROM ({SELECT} WHERE wallet = $1) c \
+             LEFT JOIN tiktok_grants g ON g.id = c.grant_id ORDER BY c.connected_at, c.id"
+        ))
+        .bind(wallet)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let scopes = match r.try_get::<Option<String>, _>("grant_scopes")? {
+                    Some(text) => from_json("scopes", &text)?,
+                    None => Vec::new(),
+                };
+                Ok((decode(r)?, scopes))
+            })
+            .collect()
     }
 
     async fn load_connection(&self, id: &str) -> Result<Option<Connection>, DbError> {

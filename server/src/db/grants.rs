@@ -13,11 +13,6 @@ use super::{from_json, DbError, Grant, GrantUser, Market, SealedToken, SealedTok
 pub trait GrantStore {
     /// One grant.
     async fn load_grant(&self, id: &str) -> Result<Option<Grant>, DbError>;
-    /// The scopes granted to each of a wallet's connections' grants, by grant id, in one query.
-    async fn wallet_grant_scopes(
-        &self,
-        wallet: &str,
-    ) -> Result<std::collections::HashMap<String, Vec<String>>, DbError>;
     /// The grants of an open id (a creator's deauthorization names only that).
     async fn grants_for_open_id(&self, open_id: &str) -> Result<Vec<Grant>, DbError>;
     /// Takes the grant's refresh lock for `owner` until `until` if it is free, expired or
@@ -112,27 +107,6 @@ impl GrantStore for SqlDb {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(decode).transpose()
-    }
-
-    async fn wallet_grant_scopes(
-        &self,
-        wallet: &str,
-    ) -> Result<std::collections::HashMap<String, Vec<String>>, DbError> {
-        let rows = sqlx::query(
-            "SELECT id, scopes FROM tiktok_grants \
-             WHERE id IN (SELECT grant_id FROM business_connections WHERE wallet = $1)",
-        )
-        .bind(wallet)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    from_json("scopes", &r.try_get::<String, _>("scopes")?)?,
-                ))
-            })
-            .collect()
     }
 
     async fn grants_for_open_id(&self, open_id: &str) -> Result<Vec<Grant>, DbError> {

@@ -167,19 +167,15 @@ impl Services for AppServices {
     }
 
     async fn connections(&self, wallet: &str) -> Result<Vec<ConnectionView>, AppError> {
-        let connections = self.db.list_connections(wallet).await.map_err(db_error)?;
-        let scopes = self
+        let connections = self
             .db
-            .wallet_grant_scopes(wallet)
+            .list_connections_with_scopes(wallet)
             .await
             .map_err(db_error)?;
         let now = self.clock.now();
         Ok(connections
             .iter()
-            .map(|c| {
-                let granted = scopes.get(&c.grant_id).map_or(&[][..], Vec::as_slice);
-                views::connection_view(c, granted, now)
-            })
+            .map(|(c, scopes)| views::connection_view(c, scopes, now))
             .collect())
     }
 

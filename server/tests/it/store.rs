@@ -701,10 +701,10 @@ on_both_databases!(
     expired_single_use_values_and_old_webhook_ids_are_purged,
     a_session_holds_at_most_a_few_live_nonces,
     a_held_install_is_claimed_once_and_only_by_its_browser,
-    a_wallets_grant_scopes_are_its_own_grants_by_id,
+    a_wallets_connections_come_with_their_own_grants_scopes,
 );
 
-async fn a_wallets_grant_scopes_are_its_own_grants_by_id(db: Db) {
+async fn a_wallets_connections_come_with_their_own_grants_scopes(db: Db) {
     let (db, _fresh) = fresh_store(db).await;
     let vault = vault();
     let first = connect(db.as_ref(), &vault, WALLET_A, "open-1", &["s1", "s2"], NOW)
@@ -739,20 +739,33 @@ async fn a_wallets_grant_scopes_are_its_own_grants_by_id(db: Db) {
     );
     assert_eq!(grant_of(first[1].clone()).await, g1, "one grant, two shops");
 
-    let scopes = db.wallet_grant_scopes(WALLET_A).await.unwrap();
-    assert_eq!(scopes.len(), 2, "{scopes:?}");
-    assert_eq!(scopes[&g1], ["seller.order.info"]);
-    assert_eq!(scopes[&g2], ["seller.order.info", "seller.finance.info"]);
-    let theirs = db.wallet_grant_scopes(WALLET_B).await.unwrap();
-    assert_eq!(
-        theirs.len(),
-        1,
-        "only the other wallet's own grant: {theirs:?}"
-    );
-    assert!(!theirs.contains_key(&g1) && !theirs.contains_key(&g2));
-    assert!(db
-        .wallet_grant_scopes("0x00000000000000000000000000000000000000cc")
+    let scopes_of = |wallet: &'static str| {
+        let db = db.clone();
+        async move {
+            db.list_connections_with_scopes(wallet)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(c, scopes)| (c.id, c.grant_id, scopes))
+                .collect::<Vec<_>>()
+        }
+    };
+    let mine = scopes_of(WALLET_A).await;
+    assert_eq!(mine.len(), 3, "{mine:?}");
+    for (id, grant, scopes) in &mine {
+        if *grant == g1 {
+            assert!(first.contains(id));
+            assert_eq!(scopes, &["seller.order.info"]);
+        } else {
+            assert_eq!(*grant, g2);
+            assert!(second.contains(id));
+            assert_eq!(scopes, &["seller.order.info", "seller.finance.info"]);
+        }
+    }
+    let theirs = scopes_of(WALLET_B).await;
+    assert_eq!(theirs.len(), 1, "only the other wallet's own: {theirs:?}");
+    assert!(theirs[0].1 != g1 && theirs[0].1 != g2);
+    assert!(scopes_of("0x00000000000000000000000000000000000000cc")
         .await
-        .unwrap()
         .is_empty());
 }
