@@ -10,8 +10,9 @@ use crate::api::{
 };
 use crate::error::AppError;
 
-/// The dashboard's data, read by the server before it renders the page (it keys the kept
-/// render by it); the page's server function serves it instead of reading again.
+/// The dashboard's data, read by the server before it renders the page (the kept render is
+/// keyed by what it read, see the server's `page_cache`); the page's server function serves it
+/// instead of reading again.
 #[derive(Debug, Clone)]
 pub struct PrefetchedDashboard(pub std::sync::Arc<DashboardData>);
 

@@ -70,10 +70,13 @@ impl DashboardRead {
     /// The data, the score and insights read from their text.
     pub fn into_data(self) -> Result<DashboardData, AppError> {
         let DashboardRead { mut data, score } = self;
-        if let Some(score) = score {
-            data.score = Some(score.view().map_err(db_error)?);
-            data.insights = score.insights().map_err(db_error)?;
-        }
+        (data.score, data.insights) = match score {
+            Some(score) => (
+                Some(score.view().map_err(db_error)?),
+                score.insights().map_err(db_error)?,
+            ),
+            None => (None, None),
+        };
         Ok(data)
     }
 }

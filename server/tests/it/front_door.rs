@@ -481,6 +481,59 @@ async fn a_dashboard_render_is_served_again_until_what_it_shows_changes() {
         .await
         .contains("data-testid=\"connect-error-message\""));
 
+    // Only the score changed (as a rescore writes it): the next view is rendered from it.
+    let shown = |page: &str, score: &str| {
+        page.contains(&format!(
+            "data-testid=\"score-value\" class=\"score-number\">{score}<"
+        ))
+    };
+    let view = stored_score_view(&app, &wallet).await;
+    let kept_score = serde_json::from_str::<serde_json::Value>(&view).unwrap()["score"]
+        .as_f64()
+        .unwrap();
+    assert!(shown(&first, &format!("{kept_score:.0}")), "the kept score");
+    assert!(!shown(&first, "7"));
+    // The score's number replaced in place, the text as long as before (JSON allows the
+    // spaces): only what it says differs.
+    let rest = view
+        .strip_prefix("{\"score\":")
+        .expect("the view starts with its score");
+    let number = &rest[..rest.find(',').unwrap()];
+    let rescored = format!(
+        "{{\"score\":{:<width$}{}",
+        "7",
+        &rest[number.len()..],
+        width = number.len()
+    );
+    assert_eq!(rescored.len(), view.len());
+    set_stored_score_view(&app, &wallet, &rescored).await;
+    let seven = dashboard(&app, "/dashboard").await;
+    assert!(shown(&seven, "7"), "{seven}");
+    assert_eq!(seven, dashboard(&app, "/dashboard").await, "kept again");
+    let m = metrics(&app).await;
+    assert_eq!(kept(&m, "dashboard", "miss"), 4, "{m}");
+    assert_eq!(kept(&m, "dashboard", "hit"), 3, "{m}");
+
+    // A kept score that does not read: the page says so, and nothing is kept or served kept.
+    set_stored_score_view(&app, &wallet, "{not json").await;
+    for _ in 0..2 {
+        let broken = dashboard(&app, "/dashboard").await;
+        assert!(
+            broken.contains("data-testid=\"dashboard-error\""),
+            "{broken}"
+        );
+        assert!(!broken.contains("data-testid=\"score-value\""));
+    }
+    let m = metrics(&app).await;
+    assert_eq!(kept(&m, "dashboard", "miss"), 4, "{m}");
+    assert_eq!(kept(&m, "dashboard", "hit"), 3, "{m}");
+    set_stored_score_view(&app, &wallet, &view).await;
+    assert_eq!(
+        dashboard(&app, "/dashboard").await,
+        first,
+        "the first page, kept"
+    );
+
     // What the page shows changed: the next view is rendered from the new data.
     let id = app.first_connection_id().await;
     let res = app.delete_connection(&id).await;
@@ -489,10 +542,34 @@ async fn a_dashboard_render_is_served_again_until_what_it_shows_changes() {
     assert!(after.contains("No shops connected yet"), "{after}");
     assert!(!after.contains("data-testid=\"score-value\""));
     let m = metrics(&app).await;
-    assert_eq!(kept(&m, "dashboard", "hit"), 2, "{m}");
+    assert_eq!(kept(&m, "dashboard", "hit"), 4, "{m}");
     assert_eq!(
         kept(&m, "dashboard", "miss"),
-        4,
-        "the first view, two other wallets' and the new data: {m}"
+        5,
+        "the first view, two other wallets', the new score and the new data: {m}"
     );
+}
+
+/// The wallet's current score as the dashboard's view of it is kept (a SQLite app).
+async fn stored_score_view(app: &TestApp, wallet: &TestWallet) -> String {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+    sqlx::query_scalar("SELECT view FROM wallet_scores WHERE wallet = $1")
+        .bind(wallet.address())
+        .fetch_one(&mut c)
+        .await
+        .unwrap()
+}
+
+/// Replaces the kept view of the wallet's current score, as a rescore would (a SQLite app).
+async fn set_stored_score_view(app: &TestApp, wallet: &TestWallet, view: &str) {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+    let done = sqlx::query("UPDATE wallet_scores SET view = $1 WHERE wallet = $2")
+        .bind(view)
+        .bind(wallet.address())
+        .execute(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 1);
 }

@@ -762,6 +762,16 @@ async fn a_wallets_connections_come_with_their_own_grants_scopes(db: Db) {
             assert_eq!(scopes, &["seller.order.info", "seller.finance.info"]);
         }
     }
+    assert_eq!(
+        mine.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>(),
+        db.list_connections(WALLET_A)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>(),
+        "each connection once, in the same order as without the scopes"
+    );
     let theirs = scopes_of(WALLET_B).await;
     assert_eq!(theirs.len(), 1, "only the other wallet's own: {theirs:?}");
     assert!(theirs[0].1 != g1 && theirs[0].1 != g2);
