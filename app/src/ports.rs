@@ -16,6 +16,12 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub struct PrefetchedDashboard(pub std::sync::Arc<DashboardData>);
 
+/// The signed-in wallet (or none), read by the server before it renders the landing page (the
+/// kept render is keyed by it, as the dashboard's is by its data); the page's server function
+/// serves it instead of reading the session again.
+#[derive(Debug, Clone)]
+pub struct PrefetchedWallet(pub Option<String>);
+
 /// The query of TikTok's redirect back to us.
 #[derive(Debug, Clone, Default)]
 pub struct CallbackParams {

@@ -1,10 +1,14 @@
 //! Kept pages: a rendered page served again, with the response's own CSP nonce put back, for
-//! as long as what it shows has not changed. Two pages are kept:
+//! as long as what it shows has not changed. Three pages are kept:
 //!
 //! - **The visitors' landing page** (a `GET /` without a query and without any cookie). It
 //!   reads only the signed-in wallet (none without a cookie) and the site's fixed
 //!   configuration, so one render serves every visitor while the router runs. It is kept
 //!   apart from the budget below: no number of dashboards pushes it out.
+//! - **A signed-in browser's landing page** (a `GET /` without a query, with a cookie). Its
+//!   render is a function of the signed-in wallet (or none: a session that ended) and the
+//!   site's configuration. The wallet is read from the session once per view and the kept
+//!   render is found by it; the render that misses is given the wallet already read.
 //! - **The dashboard** (a `GET /dashboard` without a query; the views with a connection
 //!   attempt's outcome in the query are rendered each time, so made-up queries cannot fill the
 //!   budget). Its render is a function of the dashboard's data (the wallet, its connections,
@@ -16,12 +20,12 @@
 //!   else.
 //!
 //! Only a complete `200` HTML page that sets no cookie is kept, at most [`MAX_PAGE`] bytes;
-//! the oldest dashboards go first once [`BUDGET`] bytes of them are kept.
+//! the oldest signed-in pages go first once [`BUDGET`] bytes of them are kept.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use app::ports::PrefetchedDashboard;
+use app::ports::{PrefetchedDashboard, PrefetchedWallet};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -46,6 +50,8 @@ type Key = [u8; 32];
 enum Page {
     /// The visitors' landing page (one).
     Landing,
+    /// A signed-in browser's landing page, by the digest of its wallet.
+    SignedInLanding(Key),
     /// A dashboard, by the digest of its data.
     Dashboard(Key),
 }
@@ -54,7 +60,16 @@ impl Page {
     fn name(self) -> &'static str {
         match self {
             Page::Landing => "landing",
+            Page::SignedInLanding(_) => "signed_in_landing",
             Page::Dashboard(_) => "dashboard",
+        }
+    }
+
+    /// The page's key in the budget (none for the visitors' landing page).
+    fn key(self) -> Option<Key> {
+        match self {
+            Page::Landing => None,
+            Page::SignedInLanding(key) | Page::Dashboard(key) => Some(key),
         }
     }
 }
@@ -114,20 +129,17 @@ impl KeptPages {
 
     fn get(&self, page: Page) -> Option<Arc<Kept>> {
         let pages = self.0.pages.lock().unwrap_or_else(|p| p.into_inner());
-        match page {
-            Page::Landing => pages.landing.clone(),
-            Page::Dashboard(key) => pages.by_key.get(&key).cloned(),
+        match page.key() {
+            None => pages.landing.clone(),
+            Some(key) => pages.by_key.get(&key).cloned(),
         }
     }
 
     fn keep(&self, page: Page, kept: Kept) {
         let mut pages = self.0.pages.lock().unwrap_or_else(|p| p.into_inner());
-        let key = match page {
-            Page::Landing => {
-                pages.landing = Some(Arc::new(kept));
-                return;
-            }
-            Page::Dashboard(key) => key,
+        let Some(key) = page.key() else {
+            pages.landing = Some(Arc::new(kept));
+            return;
         };
         if pages.by_key.contains_key(&key) {
             return;
@@ -216,12 +228,12 @@ pub async fn visitors(State(pages): State<KeptPages>, req: Request, next: Next) 
     }
 }
 
-/// What the dashboard middleware needs.
+/// What the signed-in pages' middleware needs.
 #[derive(Clone)]
-pub struct DashboardPages {
+pub struct PersonalPages {
     /// The kept pages.
     pub pages: KeptPages,
-    /// The services the page reads its data from.
+    /// The services the pages read their data from.
     pub services: Arc<AppServices>,
     /// How long reading the data may take (the request timeout: the read is outside it).
     pub timeout: std::time::Duration,
@@ -229,6 +241,31 @@ pub struct DashboardPages {
 
 /// Writes into a digest.
 struct Digesting(Sha256);
+
+impl Digesting {
+    /// A digest of pages of `kind`.
+    fn of(kind: &[u8]) -> Digesting {
+        let mut digest = Digesting(Sha256::new());
+        digest.text(Some(kind));
+        digest
+    }
+
+    /// `text` (or its absence) after its length, so no two sequences share a digest.
+    fn text(&mut self, text: Option<&[u8]>) {
+        match text {
+            Some(text) => {
+                self.0.update([1]);
+                self.0.update((text.len() as u64).to_le_bytes());
+                self.0.update(text);
+            }
+            None => self.0.update([0]),
+        }
+    }
+
+    fn key(self) -> Key {
+        self.0.finalize().into()
+    }
+}
 
 impl std::io::Write for Digesting {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -241,38 +278,32 @@ impl std::io::Write for Digesting {
     }
 }
 
-/// The digest a dashboard render is kept under: of its data, the score and insights by the
-/// text they are kept as (each after its length, so no two reads share a digest).
-fn dashboard_key(read: &DashboardRead) -> Option<Key> {
-    let mut digest = Digesting(Sha256::new());
-    serde_json::to_writer(&mut digest, &read.data).ok()?;
-    let score = read.score.as_ref();
-    for text in [
-        score.map(|s| s.view_json.as_str()),
-        score.and_then(|s| s.insights_json.as_deref()),
-    ] {
-        match text {
-            Some(text) => {
-                digest.0.update([1]);
-                digest.0.update((text.len() as u64).to_le_bytes());
-                digest.0.update(text.as_bytes());
-            }
-            None => digest.0.update([0]),
-        }
-    }
-    Some(digest.0.finalize().into())
+/// The digest a signed-in landing page is kept under: of its wallet.
+fn landing_key(wallet: Option<&str>) -> Key {
+    let mut digest = Digesting::of(b"landing");
+    digest.text(wallet.map(str::as_bytes));
+    digest.key()
 }
 
-/// Middleware for the dashboard (inside the session layer: it reads the browser's session).
-pub async fn dashboard(
-    State(state): State<DashboardPages>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    if req.method() != Method::GET
-        || req.uri().path() != "/dashboard"
-        || req.uri().query().is_some()
-    {
+/// The digest a dashboard render is kept under: of its data, the score and insights by the
+/// text they are kept as.
+fn dashboard_key(read: &DashboardRead) -> Option<Key> {
+    let mut digest = Digesting::of(b"dashboard");
+    serde_json::to_writer(&mut digest, &read.data).ok()?;
+    let score = read.score.as_ref();
+    digest.text(score.map(|s| s.view_json.as_bytes()));
+    digest.text(
+        score
+            .and_then(|s| s.insights_json.as_deref())
+            .map(str::as_bytes),
+    );
+    Some(digest.key())
+}
+
+/// Middleware for the signed-in pages (inside the session layer: they read the browser's
+/// session): the landing page of a browser with a cookie, and the dashboard.
+pub async fn personal(State(state): State<PersonalPages>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET || req.uri().query().is_some() {
         return next.run(req).await;
     }
     let (Some(nonce), Some(session)) = (
@@ -281,21 +312,70 @@ pub async fn dashboard(
     ) else {
         return next.run(req).await;
     };
-    let read =
-        match tokio::time::timeout(state.timeout, state.services.read_dashboard(&session)).await {
-            Ok(Ok(read)) => read,
-            // A failure is the page's to show: it reads the data again and says what went wrong.
-            Ok(Err(_)) => return next.run(req).await,
-            Err(_) => {
-                tracing::warn!("the dashboard's data took longer than the request timeout");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
-        };
+    match req.uri().path() {
+        // Without a cookie it is the visitors' page, kept outside the session layer.
+        "/" if req.headers().contains_key(header::COOKIE) => {
+            landing(&state, &nonce, &session, req, next).await
+        }
+        "/dashboard" => dashboard(&state, &nonce, &session, req, next).await,
+        _ => next.run(req).await,
+    }
+}
+
+/// What `read` gives within the request timeout; `None` when it failed (the page's to show:
+/// it reads again and says what went wrong); a `503` when it took longer.
+async fn within<T>(
+    state: &PersonalPages,
+    read: impl std::future::Future<Output = Result<T, app::error::AppError>>,
+) -> Result<Option<T>, Response> {
+    match tokio::time::timeout(state.timeout, read).await {
+        Ok(Ok(value)) => Ok(Some(value)),
+        Ok(Err(_)) => Ok(None),
+        Err(_) => {
+            tracing::warn!("a page's data took longer than the request timeout");
+            Err(StatusCode::SERVICE_UNAVAILABLE.into_response())
+        }
+    }
+}
+
+async fn landing(
+    state: &PersonalPages,
+    nonce: &str,
+    session: &tower_sessions::Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    use app::ports::Services;
+    let wallet = match within(state, state.services.current_wallet(session)).await {
+        Ok(Some(wallet)) => wallet,
+        Ok(None) => return next.run(req).await,
+        Err(response) => return response,
+    };
+    let page = Page::SignedInLanding(landing_key(wallet.as_deref()));
+    if let Some(kept) = state.pages.hit(page, nonce) {
+        return kept;
+    }
+    req.extensions_mut().insert(PrefetchedWallet(wallet));
+    state.pages.render(page, nonce, req, next).await
+}
+
+async fn dashboard(
+    state: &PersonalPages,
+    nonce: &str,
+    session: &tower_sessions::Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let read = match within(state, state.services.read_dashboard(session)).await {
+        Ok(Some(read)) => read,
+        Ok(None) => return next.run(req).await,
+        Err(response) => return response,
+    };
     let Some(key) = dashboard_key(&read) else {
         return next.run(req).await;
     };
     let page = Page::Dashboard(key);
-    if let Some(kept) = state.pages.hit(page, &nonce) {
+    if let Some(kept) = state.pages.hit(page, nonce) {
         return kept;
     }
     // Only a render reads the score's text; a kept score that does not read is the page's
@@ -305,7 +385,7 @@ pub async fn dashboard(
     };
     req.extensions_mut()
         .insert(PrefetchedDashboard(Arc::new(data)));
-    state.pages.render(page, &nonce, req, next).await
+    state.pages.render(page, nonce, req, next).await
 }
 
 /// `bytes` cut at every occurrence of `needle`.
@@ -387,6 +467,15 @@ mod tests {
         let mut other = read(Some(r#"{"score":61}"#), Some("{}"));
         other.data.wallet = Some("0xdef".into());
         assert_ne!(base, dashboard_key(&other).unwrap(), "another wallet");
+    }
+
+    #[test]
+    fn a_signed_in_landing_page_is_keyed_by_its_wallet() {
+        let one = landing_key(Some("0xabc"));
+        assert_eq!(one, landing_key(Some("0xabc")));
+        assert_ne!(one, landing_key(Some("0xabd")), "another wallet");
+        assert_ne!(one, landing_key(None), "a session that ended");
+        assert_ne!(landing_key(None), landing_key(Some("")));
     }
 
     #[test]

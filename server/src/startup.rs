@@ -499,12 +499,12 @@ pub fn router(state: AppState) -> Router {
             crate::api_errors::status_from_app_error,
         ))
         .layer(middleware::from_fn_with_state(
-            crate::page_cache::DashboardPages {
+            crate::page_cache::PersonalPages {
                 pages: kept.clone(),
                 services: state.services.clone(),
                 timeout: front.request_timeout,
             },
-            crate::page_cache::dashboard,
+            crate::page_cache::personal,
         ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(origin, crate::front::csrf))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{new_client, spawn_app, spawn_app_with, Db, TestApp};
+use crate::helpers::{new_client, spawn_app, spawn_app_beside, spawn_app_with, Db, TestApp};
 use crate::on_both_databases;
 use crate::signer::TestWallet;
 
@@ -370,6 +370,7 @@ on_both_databases!(
     personal_answers_are_never_cached_and_security_headers_are_set,
     an_anonymous_session_is_short_and_a_signed_in_one_has_an_absolute_end,
     signing_out_everywhere_ends_every_session_of_the_wallet,
+    a_signed_in_landing_page_is_kept_for_its_wallet_until_its_session_ends,
 );
 
 /// A page's nonce (from the CSP header) and its HTML with the nonce replaced by a marker.
@@ -419,6 +420,83 @@ async fn visitors_get_one_landing_page_with_their_own_nonce_and_a_signed_in_brow
     let (_, after) = visitor_landing(&app).await;
     assert_eq!(after, first, "and visitors still see theirs");
     assert!(!after.contains("data-testid=\"wallet-signed-in\""));
+}
+
+/// This browser's landing page with its nonce replaced by a marker, see [`without_nonce`].
+async fn landing(app: &TestApp) -> String {
+    without_nonce(app.get("/").await).await.1
+}
+
+/// `browser`'s cookies on the instance `on`.
+fn on_instance(browser: &TestApp, on: &TestApp) -> TestApp {
+    TestApp {
+        address: on.address.clone(),
+        client: browser.client.clone(),
+        state: on.state.clone(),
+        db: on.db.beside(),
+    }
+}
+
+async fn a_signed_in_landing_page_is_kept_for_its_wallet_until_its_session_ends(db: Db) {
+    let token = [("METRICS_TOKEN", "scrape-me")];
+    let first = spawn_app_with(db, &token).await;
+    let second = spawn_app_beside(&first, &token).await;
+    let wallet = TestWallet::new(14);
+    let (laptop, phone) = (first.another_browser(), first.another_browser());
+    laptop.sign_in(&wallet).await;
+    phone.sign_in(&wallet).await;
+
+    let page = landing(&laptop).await;
+    assert!(page.contains("data-testid=\"wallet-signed-in\""), "{page}");
+    assert!(page.contains(&wallet.address()), "its wallet");
+    assert_eq!(
+        page,
+        landing(&laptop).await,
+        "the same page, with its own nonce"
+    );
+    assert_eq!(page, landing(&phone).await, "the wallet's other browser");
+    let m = metrics(&first).await;
+    assert_eq!(kept(&m, "signed_in_landing", "miss"), 1, "{m}");
+    assert_eq!(kept(&m, "signed_in_landing", "hit"), 2, "{m}");
+    assert_eq!(
+        kept(&m, "landing", "miss"),
+        0,
+        "not the visitors' page: {m}"
+    );
+
+    // Another wallet gets its own page.
+    let someone = first.another_browser();
+    let other_wallet = TestWallet::new(15);
+    someone.sign_in(&other_wallet).await;
+    let theirs = landing(&someone).await;
+    assert!(theirs.contains(&other_wallet.address()));
+    assert!(!theirs.contains(&wallet.address()), "not another wallet's");
+
+    // The phone on the second instance: its page is kept there too, until the wallet signs
+    // out everywhere on the first instance.
+    let phone_there = on_instance(&phone, &second);
+    for _ in 0..2 {
+        let there = landing(&phone_there).await;
+        assert!(there.contains(&wallet.address()), "{there}");
+    }
+    let ended = laptop
+        .post_empty_form("/api/wallet/logout-everywhere")
+        .await;
+    assert_eq!(ended.status(), 200, "{}", ended.text().await.unwrap());
+    let after = landing(&phone_there).await;
+    assert!(
+        after.contains("data-testid=\"wallet-sign-in\"")
+            && !after.contains("data-testid=\"wallet-signed-in\""),
+        "the session ended elsewhere: {after}"
+    );
+    assert!(!after.contains(&wallet.address()));
+    let m = metrics(&second).await;
+    assert_eq!(kept(&m, "signed_in_landing", "hit"), 1, "{m}");
+    assert_eq!(kept(&m, "signed_in_landing", "miss"), 2, "{m}");
+    assert!(
+        landing(&someone).await.contains(&other_wallet.address()),
+        "other wallets stay signed in"
+    );
 }
 
 /// This browser's dashboard with its nonce replaced by a marker, see [`without_nonce`].
