@@ -1,10 +1,10 @@
 //! Kept pages: a rendered page served again, with the response's own CSP nonce put back, for
-//! as long as what it shows has not changed. Three pages are kept:
+//! as long as what it shows has not changed. Three kinds of page are kept:
 //!
 //! - **The visitors' landing page** (a `GET /` without a query and without any cookie). It
 //!   reads only the signed-in wallet (none without a cookie) and the site's fixed
 //!   configuration, so one render serves every visitor while the router runs. It is kept
-//!   apart from the budget below: no number of dashboards pushes it out.
+//!   apart from the budget below: no number of signed-in pages pushes it out.
 //! - **A signed-in browser's landing page** (a `GET /` without a query, with a cookie). Its
 //!   render is a function of the signed-in wallet (or none: a session that ended) and the
 //!   site's configuration. The wallet is read from the session once per view and the kept
@@ -25,7 +25,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use app::ports::{PrefetchedDashboard, PrefetchedWallet};
+use app::ports::{PrefetchedDashboard, PrefetchedWallet, Services};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -49,7 +49,7 @@ type Key = [u8; 32];
 #[derive(Clone, Copy)]
 enum Page {
     /// The visitors' landing page (one).
-    Landing,
+    VisitorsLanding,
     /// A signed-in browser's landing page, by the digest of its wallet.
     SignedInLanding(Key),
     /// A dashboard, by the digest of its data.
@@ -59,7 +59,7 @@ enum Page {
 impl Page {
     fn name(self) -> &'static str {
         match self {
-            Page::Landing => "landing",
+            Page::VisitorsLanding => "landing",
             Page::SignedInLanding(_) => "signed_in_landing",
             Page::Dashboard(_) => "dashboard",
         }
@@ -68,7 +68,7 @@ impl Page {
     /// The page's key in the budget (none for the visitors' landing page).
     fn key(self) -> Option<Key> {
         match self {
-            Page::Landing => None,
+            Page::VisitorsLanding => None,
             Page::SignedInLanding(key) | Page::Dashboard(key) => Some(key),
         }
     }
@@ -222,9 +222,9 @@ pub async fn visitors(State(pages): State<KeptPages>, req: Request, next: Next) 
     let Some(nonce) = nonce_of(&req) else {
         return next.run(req).await;
     };
-    match pages.hit(Page::Landing, &nonce) {
+    match pages.hit(Page::VisitorsLanding, &nonce) {
         Some(kept) => kept,
-        None => pages.render(Page::Landing, &nonce, req, next).await,
+        None => pages.render(Page::VisitorsLanding, &nonce, req, next).await,
     }
 }
 
@@ -262,6 +262,7 @@ impl Digesting {
         }
     }
 
+    /// The digest of what was written.
     fn key(self) -> Key {
         self.0.finalize().into()
     }
@@ -278,8 +279,8 @@ impl std::io::Write for Digesting {
     }
 }
 
-/// The digest a signed-in landing page is kept under: of its wallet.
-fn landing_key(wallet: Option<&str>) -> Key {
+/// The digest a signed-in browser's landing page is kept under: of its wallet.
+fn signed_in_landing_key(wallet: Option<&str>) -> Key {
     let mut digest = Digesting::of(b"landing");
     digest.text(wallet.map(str::as_bytes));
     digest.key()
@@ -315,43 +316,45 @@ pub async fn personal(State(state): State<PersonalPages>, req: Request, next: Ne
     match req.uri().path() {
         // Without a cookie it is the visitors' page, kept outside the session layer.
         "/" if req.headers().contains_key(header::COOKIE) => {
-            landing(&state, &nonce, &session, req, next).await
+            signed_in_landing(&state, &nonce, &session, req, next).await
         }
         "/dashboard" => dashboard(&state, &nonce, &session, req, next).await,
         _ => next.run(req).await,
     }
 }
 
-/// What `read` gives within the request timeout; `None` when it failed (the page's to show:
-/// it reads again and says what went wrong); a `503` when it took longer.
+/// What `read` gives within `timeout`: `None` when it failed (the page then reads again as it
+/// renders, and shows what it shows for a failed read), a `503` when it took longer.
 async fn within<T>(
-    state: &PersonalPages,
+    page: &str,
+    timeout: std::time::Duration,
     read: impl std::future::Future<Output = Result<T, app::error::AppError>>,
 ) -> Result<Option<T>, Response> {
-    match tokio::time::timeout(state.timeout, read).await {
+    match tokio::time::timeout(timeout, read).await {
         Ok(Ok(value)) => Ok(Some(value)),
         Ok(Err(_)) => Ok(None),
         Err(_) => {
-            tracing::warn!("a page's data took longer than the request timeout");
+            tracing::warn!(page, "a page's data took longer than the request timeout");
             Err(StatusCode::SERVICE_UNAVAILABLE.into_response())
         }
     }
 }
 
-async fn landing(
+/// A signed-in browser's landing page: kept by the wallet its session reads.
+async fn signed_in_landing(
     state: &PersonalPages,
     nonce: &str,
     session: &tower_sessions::Session,
     mut req: Request,
     next: Next,
 ) -> Response {
-    use app::ports::Services;
-    let wallet = match within(state, state.services.current_wallet(session)).await {
+    let read = state.services.current_wallet(session);
+    let wallet = match within("signed_in_landing", state.timeout, read).await {
         Ok(Some(wallet)) => wallet,
         Ok(None) => return next.run(req).await,
         Err(response) => return response,
     };
-    let page = Page::SignedInLanding(landing_key(wallet.as_deref()));
+    let page = Page::SignedInLanding(signed_in_landing_key(wallet.as_deref()));
     if let Some(kept) = state.pages.hit(page, nonce) {
         return kept;
     }
@@ -359,6 +362,7 @@ async fn landing(
     state.pages.render(page, nonce, req, next).await
 }
 
+/// The dashboard: kept by the data the session's wallet reads.
 async fn dashboard(
     state: &PersonalPages,
     nonce: &str,
@@ -366,7 +370,8 @@ async fn dashboard(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let read = match within(state, state.services.read_dashboard(session)).await {
+    let read = state.services.read_dashboard(session);
+    let read = match within("dashboard", state.timeout, read).await {
         Ok(Some(read)) => read,
         Ok(None) => return next.run(req).await,
         Err(response) => return response,
@@ -407,95 +412,4 @@ fn split(bytes: &Bytes, needle: &[u8]) -> Vec<Bytes> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn body(response: Response) -> Bytes {
-        futures::executor::block_on(axum::body::to_bytes(response.into_body(), 1 << 20)).unwrap()
-    }
-
-    #[test]
-    fn a_page_is_cut_at_each_nonce_and_put_back_with_another() {
-        let page = Bytes::from_static(
-            b"<script nonce=\"N0\">a</script><p>N</p><script nonce=\"N0\"></script>",
-        );
-        let pieces = split(&page, b"N0");
-        assert_eq!(pieces.len(), 3);
-        let kept = Kept {
-            headers: HeaderMap::new(),
-            pieces,
-        };
-        assert_eq!(
-            &body(kept.response("XYZ"))[..],
-            b"<script nonce=\"XYZ\">a</script><p>N</p><script nonce=\"XYZ\"></script>"
-        );
-    }
-
-    #[test]
-    fn a_dashboard_is_keyed_by_its_score_as_kept() {
-        let read = |view: Option<&str>, insights: Option<&str>| DashboardRead {
-            data: app::api::DashboardData {
-                wallet: Some("0xabc".into()),
-                ..Default::default()
-            },
-            score: view.map(|view| crate::db::WalletScore {
-                wallet: "0xabc".into(),
-                history_id: 1,
-                model_version: "v".into(),
-                computed_at: 0,
-                view_json: view.into(),
-                insights_json: insights.map(str::to_owned),
-            }),
-        };
-        let key = |view, insights| dashboard_key(&read(view, insights)).unwrap();
-        let base = key(Some(r#"{"score":61}"#), Some("{}"));
-        assert_eq!(
-            base,
-            key(Some(r#"{"score":61}"#), Some("{}")),
-            "the same read"
-        );
-        for (view, insights) in [
-            (Some(r#"{"score":62}"#), Some("{}")),
-            (Some(r#"{"score":61}"#), Some(r#"{"today":1}"#)),
-            (Some(r#"{"score":61}"#), None),
-            (None, None),
-            // The texts are framed: moving bytes between them is another read.
-            (Some(r#"{"score":61}{"#), Some("}")),
-        ] {
-            assert_ne!(base, key(view, insights), "{view:?} {insights:?}");
-        }
-        let mut other = read(Some(r#"{"score":61}"#), Some("{}"));
-        other.data.wallet = Some("0xdef".into());
-        assert_ne!(base, dashboard_key(&other).unwrap(), "another wallet");
-    }
-
-    #[test]
-    fn a_signed_in_landing_page_is_keyed_by_its_wallet() {
-        let one = landing_key(Some("0xabc"));
-        assert_eq!(one, landing_key(Some("0xabc")));
-        assert_ne!(one, landing_key(Some("0xabd")), "another wallet");
-        assert_ne!(one, landing_key(None), "a session that ended");
-        assert_ne!(landing_key(None), landing_key(Some("")));
-    }
-
-    #[test]
-    fn the_oldest_pages_go_once_the_budget_is_spent() {
-        let pages = KeptPages::new(Arc::new(Metrics::default()));
-        let page = |fill: u8| Kept {
-            headers: HeaderMap::new(),
-            pieces: vec![Bytes::from(vec![fill; 4 * 1024 * 1024])],
-        };
-        pages.keep(Page::Landing, page(0xff));
-        for i in 0..10u8 {
-            pages.keep(Page::Dashboard([i; 32]), page(i));
-        }
-        let inner = pages.0.pages.lock().unwrap();
-        assert!(inner.landing.is_some(), "the landing page is kept apart");
-        assert_eq!(inner.bytes, 8 * 4 * 1024 * 1024, "within the budget");
-        assert!(!inner.by_key.contains_key(&[0; 32]), "the oldest went");
-        assert!(!inner.by_key.contains_key(&[1; 32]));
-        assert!(inner.by_key.contains_key(&[2; 32]), "the newer stay");
-        assert!(inner.by_key.contains_key(&[9; 32]));
-        assert_eq!(inner.order.len(), 8);
-    }
-}
+mod tests;

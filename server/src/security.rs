@@ -36,9 +36,14 @@ pub fn content_security_policy(nonce: &str) -> String {
 #[derive(Clone, Copy, Debug)]
 pub struct Https(pub bool);
 
-/// Paths whose answers may carry personal data: never stored by a browser or proxy.
-fn personal(path: &str) -> bool {
-    path == "/dashboard" || path.starts_with("/api/") || path.starts_with("/share/")
+/// Requests whose answers may carry personal data: never stored by a browser or proxy. The
+/// landing page is personal with a cookie (it shows the signed-in wallet).
+fn personal(req: &Request) -> bool {
+    let path = req.uri().path();
+    path == "/dashboard"
+        || path.starts_with("/api/")
+        || path.starts_with("/share/")
+        || (path == "/" && req.headers().contains_key(http::header::COOKIE))
 }
 
 /// Middleware: mints the nonce and sets the security headers.
@@ -47,7 +52,7 @@ pub async fn headers(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let no_store = personal(req.uri().path());
+    let no_store = personal(&req);
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(req).await;

@@ -218,6 +218,7 @@ async fn personal_answers_are_never_cached_and_security_headers_are_set(db: Db) 
     let wallet = TestWallet::new(7);
     app.sign_in(&wallet).await;
     for path in [
+        "/",
         "/dashboard",
         "/api/connections",
         "/api/score",
@@ -241,6 +242,12 @@ async fn personal_answers_are_never_cached_and_security_headers_are_set(db: Db) 
             "no HSTS over plain http"
         );
     }
+    let visitors = new_client().get(app.url("/")).send().await.unwrap();
+    assert_eq!(visitors.status(), 200);
+    assert!(
+        !visitors.headers().contains_key("cache-control"),
+        "the visitors' landing page shows nothing personal"
+    );
 }
 
 #[tokio::test]
@@ -330,7 +337,16 @@ async fn an_anonymous_session_is_short_and_a_signed_in_one_has_an_absolute_end(d
     short.sign_in(&wallet).await;
     let me: serde_json::Value = short.get("/api/wallet/me").await.json().await.unwrap();
     assert_eq!(me["address"], wallet.address());
+    for _ in 0..2 {
+        // Rendered, then kept.
+        assert!(landing(&short).await.contains(&wallet.address()));
+    }
     tokio::time::sleep(Duration::from_millis(3_100)).await;
+    let page = short.get("/").await.text().await.unwrap();
+    assert!(
+        page.contains("data-testid=\"wallet-sign-in\"") && !page.contains(&wallet.address()),
+        "past the absolute lifetime the landing page is signed out: {page}"
+    );
     let me: serde_json::Value = short.get("/api/wallet/me").await.json().await.unwrap();
     assert!(
         me.is_null(),
@@ -483,6 +499,8 @@ async fn a_signed_in_landing_page_is_kept_for_its_wallet_until_its_session_ends(
         .post_empty_form("/api/wallet/logout-everywhere")
         .await;
     assert_eq!(ended.status(), 200, "{}", ended.text().await.unwrap());
+    let signed_out = landing(&laptop).await;
+    assert!(!signed_out.contains(&wallet.address()), "{signed_out}");
     let after = landing(&phone_there).await;
     assert!(
         after.contains("data-testid=\"wallet-sign-in\"")
