@@ -313,84 +313,93 @@ pub async fn personal(State(state): State<PersonalPages>, req: Request, next: Ne
     ) else {
         return next.run(req).await;
     };
-    match req.uri().path() {
-        // Without a cookie it is the visitors' page, kept outside the session layer.
-        "/" if req.headers().contains_key(header::COOKIE) => {
-            signed_in_landing(&state, &nonce, &session, req, next).await
-        }
-        "/dashboard" => dashboard(&state, &nonce, &session, req, next).await,
-        _ => next.run(req).await,
+    // Without a cookie it is the visitors' landing page, kept outside the session layer.
+    let landing = match req.uri().path() {
+        "/" if req.headers().contains_key(header::COOKIE) => true,
+        "/dashboard" => false,
+        _ => return next.run(req).await,
+    };
+    let view = View {
+        state: &state,
+        nonce: &nonce,
+        req,
+        next,
+    };
+    if landing {
+        view.serve(
+            "signed_in_landing",
+            state.services.current_wallet(&session),
+            |wallet| {
+                Some(Page::SignedInLanding(signed_in_landing_key(
+                    wallet.as_deref(),
+                )))
+            },
+            |wallet| Some(PrefetchedWallet(wallet)),
+        )
+        .await
+    } else {
+        view.serve(
+            "dashboard",
+            state.services.read_dashboard(&session),
+            |read| dashboard_key(read).map(Page::Dashboard),
+            // Only a render reads the score's text; a kept score that does not read is the
+            // page's to show.
+            |read| Some(PrefetchedDashboard(Arc::new(read.into_data().ok()?))),
+        )
+        .await
     }
 }
 
-/// What `read` gives within `timeout`: `None` when it failed (the page then reads again as it
-/// renders, and shows what it shows for a failed read), a `503` when it took longer.
-async fn within<T>(
-    page: &str,
-    timeout: std::time::Duration,
-    read: impl std::future::Future<Output = Result<T, app::error::AppError>>,
-) -> Result<Option<T>, Response> {
-    match tokio::time::timeout(timeout, read).await {
-        Ok(Ok(value)) => Ok(Some(value)),
-        Ok(Err(_)) => Ok(None),
-        Err(_) => {
-            tracing::warn!(page, "a page's data took longer than the request timeout");
-            Err(StatusCode::SERVICE_UNAVAILABLE.into_response())
-        }
-    }
-}
-
-/// A signed-in browser's landing page: kept by the wallet its session reads.
-async fn signed_in_landing(
-    state: &PersonalPages,
-    nonce: &str,
-    session: &tower_sessions::Session,
-    mut req: Request,
+/// One view of a signed-in page.
+struct View<'a> {
+    state: &'a PersonalPages,
+    nonce: &'a str,
+    req: Request,
     next: Next,
-) -> Response {
-    let read = state.services.current_wallet(session);
-    let wallet = match within("signed_in_landing", state.timeout, read).await {
-        Ok(Some(wallet)) => wallet,
-        Ok(None) => return next.run(req).await,
-        Err(response) => return response,
-    };
-    let page = Page::SignedInLanding(signed_in_landing_key(wallet.as_deref()));
-    if let Some(kept) = state.pages.hit(page, nonce) {
-        return kept;
-    }
-    req.extensions_mut().insert(PrefetchedWallet(wallet));
-    state.pages.render(page, nonce, req, next).await
 }
 
-/// The dashboard: kept by the data the session's wallet reads.
-async fn dashboard(
-    state: &PersonalPages,
-    nonce: &str,
-    session: &tower_sessions::Session,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let read = state.services.read_dashboard(session);
-    let read = match within("dashboard", state.timeout, read).await {
-        Ok(Some(read)) => read,
-        Ok(None) => return next.run(req).await,
-        Err(response) => return response,
-    };
-    let Some(key) = dashboard_key(&read) else {
-        return next.run(req).await;
-    };
-    let page = Page::Dashboard(key);
-    if let Some(kept) = state.pages.hit(page, nonce) {
-        return kept;
+impl View<'_> {
+    /// Reads the page's data within the request timeout, finds the kept render by the `key`
+    /// of it, or renders the page with what `prefetch` makes of the data in the request (so
+    /// the render shows what was read). Without a key, or when the read or `prefetch` fails,
+    /// the page is rendered as it is and reads its data itself (and shows what went wrong); a
+    /// read that takes longer than the request timeout is a `503`.
+    async fn serve<T, E: Clone + Send + Sync + 'static>(
+        self,
+        name: &'static str,
+        read: impl std::future::Future<Output = Result<T, app::error::AppError>>,
+        key: impl FnOnce(&T) -> Option<Page>,
+        prefetch: impl FnOnce(T) -> Option<E>,
+    ) -> Response {
+        let View {
+            state,
+            nonce,
+            mut req,
+            next,
+        } = self;
+        let data = match tokio::time::timeout(state.timeout, read).await {
+            Ok(Ok(data)) => data,
+            Ok(Err(_)) => return next.run(req).await,
+            Err(_) => {
+                tracing::warn!(
+                    page = name,
+                    "a page's data took longer than the request timeout"
+                );
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        };
+        let Some(page) = key(&data) else {
+            return next.run(req).await;
+        };
+        if let Some(kept) = state.pages.hit(page, nonce) {
+            return kept;
+        }
+        let Some(prefetched) = prefetch(data) else {
+            return next.run(req).await;
+        };
+        req.extensions_mut().insert(prefetched);
+        state.pages.render(page, nonce, req, next).await
     }
-    // Only a render reads the score's text; a kept score that does not read is the page's
-    // to show, as above.
-    let Ok(data) = read.into_data() else {
-        return next.run(req).await;
-    };
-    req.extensions_mut()
-        .insert(PrefetchedDashboard(Arc::new(data)));
-    state.pages.render(page, nonce, req, next).await
 }
 
 /// `bytes` cut at every occurrence of `needle`.
