@@ -307,17 +307,17 @@ pub async fn personal(State(state): State<PersonalPages>, req: Request, next: Ne
     if req.method() != Method::GET || req.uri().query().is_some() {
         return next.run(req).await;
     }
-    let (Some(nonce), Some(session)) = (
-        nonce_of(&req),
-        req.extensions().get::<tower_sessions::Session>().cloned(),
-    ) else {
-        return next.run(req).await;
-    };
     // Without a cookie it is the visitors' landing page, kept outside the session layer.
     let landing = match req.uri().path() {
         "/" if req.headers().contains_key(header::COOKIE) => true,
         "/dashboard" => false,
         _ => return next.run(req).await,
+    };
+    let (Some(nonce), Some(session)) = (
+        nonce_of(&req),
+        req.extensions().get::<tower_sessions::Session>().cloned(),
+    ) else {
+        return next.run(req).await;
     };
     let view = View {
         state: &state,

@@ -68,6 +68,30 @@ fn a_signed_in_landing_page_is_keyed_by_its_wallet() {
     assert_ne!(one, signed_in_landing_key(Some("0xabd")), "another wallet");
     assert_ne!(one, signed_in_landing_key(None), "a session that ended");
     assert_ne!(signed_in_landing_key(None), signed_in_landing_key(Some("")));
+    // The two kinds share the budget's map: a landing page is never found as a dashboard.
+    let dashboard = DashboardRead {
+        data: app::api::DashboardData::default(),
+        score: None,
+    };
+    assert_ne!(
+        signed_in_landing_key(None),
+        dashboard_key(&dashboard).unwrap()
+    );
+}
+
+#[test]
+fn a_landing_page_render_shows_the_wallet_already_read() {
+    use leptos::prelude::{provide_context, Owner};
+    let owner = Owner::new();
+    owner.set();
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts
+        .extensions
+        .insert(PrefetchedWallet(Some("0xfeed".into())));
+    provide_context(parts);
+    // No services in the context: the wallet can only come from what was read.
+    let wallet = futures::executor::block_on(app::api::current_wallet()).unwrap();
+    assert_eq!(wallet.map(|w| w.address).as_deref(), Some("0xfeed"));
 }
 
 #[test]
@@ -78,11 +102,20 @@ fn the_oldest_pages_go_once_the_budget_is_spent() {
         pieces: vec![Bytes::from(vec![fill; 4 * 1024 * 1024])],
     };
     pages.keep(Page::VisitorsLanding, page(0xff));
+    // Signed-in landing pages and dashboards share the budget.
     for i in 0..10u8 {
-        pages.keep(Page::Dashboard([i; 32]), page(i));
+        let key = [i; 32];
+        if i % 2 == 0 {
+            pages.keep(Page::Dashboard(key), page(i));
+        } else {
+            pages.keep(Page::SignedInLanding(key), page(i));
+        }
     }
     let inner = pages.0.pages.lock().unwrap();
-    assert!(inner.landing.is_some(), "the landing page is kept apart");
+    assert!(
+        inner.landing.is_some(),
+        "the visitors' landing page is kept apart"
+    );
     assert_eq!(inner.bytes, 8 * 4 * 1024 * 1024, "within the budget");
     assert!(!inner.by_key.contains_key(&[0; 32]), "the oldest went");
     assert!(!inner.by_key.contains_key(&[1; 32]));

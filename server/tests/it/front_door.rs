@@ -338,7 +338,6 @@ async fn an_anonymous_session_is_short_and_a_signed_in_one_has_an_absolute_end(d
     let me: serde_json::Value = short.get("/api/wallet/me").await.json().await.unwrap();
     assert_eq!(me["address"], wallet.address());
     for _ in 0..2 {
-        // Rendered, then kept.
         assert!(landing(&short).await.contains(&wallet.address()));
     }
     tokio::time::sleep(Duration::from_millis(3_100)).await;
