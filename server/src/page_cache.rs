@@ -319,15 +319,12 @@ pub async fn personal(State(state): State<PersonalPages>, req: Request, next: Ne
     ) else {
         return next.run(req).await;
     };
-    let view = View {
-        state: &state,
-        nonce: &nonce,
-        req,
-        next,
-    };
     if landing {
-        view.serve(
-            "signed_in_landing",
+        serve(
+            &state,
+            &nonce,
+            req,
+            next,
             state.services.current_wallet(&session),
             |wallet| {
                 Some(Page::SignedInLanding(signed_in_landing_key(
@@ -338,8 +335,11 @@ pub async fn personal(State(state): State<PersonalPages>, req: Request, next: Ne
         )
         .await
     } else {
-        view.serve(
-            "dashboard",
+        serve(
+            &state,
+            &nonce,
+            req,
+            next,
             state.services.read_dashboard(&session),
             |read| dashboard_key(read).map(Page::Dashboard),
             // Only a render reads the score's text; a kept score that does not read is the
@@ -350,56 +350,42 @@ pub async fn personal(State(state): State<PersonalPages>, req: Request, next: Ne
     }
 }
 
-/// One view of a signed-in page.
-struct View<'a> {
-    state: &'a PersonalPages,
-    nonce: &'a str,
-    req: Request,
+/// One view of a signed-in page: reads the page's data within the request timeout, finds the
+/// kept render by the `key` of it, or renders the page with what `prefetch` makes of the data
+/// in the request (so the render shows what was read). Without a key, or when the read or
+/// `prefetch` fails, the page is rendered as it is and reads its data itself (and shows what
+/// went wrong); a read that takes longer than the request timeout is a `503`.
+async fn serve<T, E: Clone + Send + Sync + 'static>(
+    state: &PersonalPages,
+    nonce: &str,
+    mut req: Request,
     next: Next,
-}
-
-impl View<'_> {
-    /// Reads the page's data within the request timeout, finds the kept render by the `key`
-    /// of it, or renders the page with what `prefetch` makes of the data in the request (so
-    /// the render shows what was read). Without a key, or when the read or `prefetch` fails,
-    /// the page is rendered as it is and reads its data itself (and shows what went wrong); a
-    /// read that takes longer than the request timeout is a `503`.
-    async fn serve<T, E: Clone + Send + Sync + 'static>(
-        self,
-        name: &'static str,
-        read: impl std::future::Future<Output = Result<T, app::error::AppError>>,
-        key: impl FnOnce(&T) -> Option<Page>,
-        prefetch: impl FnOnce(T) -> Option<E>,
-    ) -> Response {
-        let View {
-            state,
-            nonce,
-            mut req,
-            next,
-        } = self;
-        let data = match tokio::time::timeout(state.timeout, read).await {
-            Ok(Ok(data)) => data,
-            Ok(Err(_)) => return next.run(req).await,
-            Err(_) => {
-                tracing::warn!(
-                    page = name,
-                    "a page's data took longer than the request timeout"
-                );
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
-        };
-        let Some(page) = key(&data) else {
-            return next.run(req).await;
-        };
-        if let Some(kept) = state.pages.hit(page, nonce) {
-            return kept;
+    read: impl std::future::Future<Output = Result<T, app::error::AppError>>,
+    key: impl FnOnce(&T) -> Option<Page>,
+    prefetch: impl FnOnce(T) -> Option<E>,
+) -> Response {
+    let data = match tokio::time::timeout(state.timeout, read).await {
+        Ok(Ok(data)) => data,
+        Ok(Err(_)) => return next.run(req).await,
+        Err(_) => {
+            tracing::warn!(
+                path = req.uri().path(),
+                "a page's data took longer than the request timeout"
+            );
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
-        let Some(prefetched) = prefetch(data) else {
-            return next.run(req).await;
-        };
-        req.extensions_mut().insert(prefetched);
-        state.pages.render(page, nonce, req, next).await
+    };
+    let Some(page) = key(&data) else {
+        return next.run(req).await;
+    };
+    if let Some(kept) = state.pages.hit(page, nonce) {
+        return kept;
     }
+    let Some(prefetched) = prefetch(data) else {
+        return next.run(req).await;
+    };
+    req.extensions_mut().insert(prefetched);
+    state.pages.render(page, nonce, req, next).await
 }
 
 /// `bytes` cut at every occurrence of `needle`.

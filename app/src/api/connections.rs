@@ -48,12 +48,11 @@ pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
 /// connections and its score.
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn get_dashboard() -> Result<DashboardData, AppError> {
-    use super::server::{services, session};
-    // A page render: the server read the data already (see `PrefetchedDashboard`).
-    if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
-        if let Some(data) = parts.extensions.get::<crate::ports::PrefetchedDashboard>() {
-            return Ok(DashboardData::clone(&data.0));
-        }
+    use super::server::{prefetched, services, session};
+    use crate::ports::PrefetchedDashboard;
+    // A page render: the server read the data already.
+    if let Some(PrefetchedDashboard(data)) = prefetched() {
+        return Ok(DashboardData::clone(&data));
     }
     services()?.dashboard(&session().await?).await
 }

@@ -45,6 +45,15 @@ pub(crate) mod server {
         })
     }
 
+    /// What the server read for this page render before rendering it (`PrefetchedDashboard`,
+    /// `PrefetchedWallet`), if it did: the server function serves it instead of reading again.
+    pub fn prefetched<T: Clone + Send + Sync + 'static>() -> Option<T> {
+        use_context::<http::request::Parts>()?
+            .extensions
+            .get::<T>()
+            .cloned()
+    }
+
     /// The signed-in wallet, or `Unauthorized`.
     pub async fn require_wallet(session: &Session) -> Result<String, AppError> {
         services()?

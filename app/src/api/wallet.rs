@@ -46,16 +46,11 @@ pub async fn wallet_logout_everywhere() -> Result<u64, AppError> {
 /// `GET /api/wallet/me` → the signed-in wallet, or `null`.
 #[server(prefix = "/api", endpoint = "wallet/me", input = GetUrl, output = Json)]
 pub async fn current_wallet() -> Result<Option<WalletSession>, AppError> {
-    use super::server::{services, session};
-    // A landing page render: the server read the wallet already (see `PrefetchedWallet`).
-    let prefetched = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .extensions
-            .get::<crate::ports::PrefetchedWallet>()
-            .cloned()
-    });
-    let wallet = match prefetched {
-        Some(crate::ports::PrefetchedWallet(wallet)) => wallet,
+    use super::server::{prefetched, services, session};
+    use crate::ports::PrefetchedWallet;
+    // A landing page render: the server read the wallet already.
+    let wallet = match prefetched::<PrefetchedWallet>() {
+        Some(PrefetchedWallet(wallet)) => wallet,
         None => services()?.current_wallet(&session().await?).await?,
     };
     Ok(wallet.map(|address| WalletSession { address }))
